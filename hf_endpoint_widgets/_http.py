@@ -1,0 +1,153 @@
+"""HTTP details shared by the sync and async clients: headers, retry policy, and
+turning error responses into errors of :mod:`hf_endpoint_widgets.errors`."""
+
+from __future__ import annotations
+
+import email.utils
+import platform
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+
+from ._version import __version__
+from .errors import (
+    EndpointConnectionError,
+    InferenceEndpointHTTPError,
+    error_for_status,
+)
+
+USER_AGENT = (
+    f"hf-endpoint-widgets/{__version__}; python/{platform.python_version()}; "
+    f"httpx2/{httpx2.__version__}"
+)
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+DEFAULT_TIMEOUT = httpx2.Timeout(10.0, connect=5.0)
+MAX_SERVER_MESSAGE = 500
+
+
+def build_headers(token: str | None) -> dict[str, str]:
+    """Headers for every request; the token only ever travels here."""
+    headers = {"user-agent": USER_AGENT}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    return headers
+
+
+def server_message(response: httpx2.Response) -> str | None:
+    """The error text of a response, as the API and the Hub send it."""
+    parts = []
+    header = response.headers.get("x-error-message")
+    if header:
+        parts.append(header)
+
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, list):
+            parts.extend(str(item) for item in error)
+        elif error:
+            parts.append(str(error))
+        if body.get("error_description"):
+            parts.append(str(body["error_description"]))
+        for item in body.get("errors") or []:
+            if isinstance(item, dict) and item.get("message"):
+                parts.append(str(item["message"]))
+    elif body is None and response.text and "<html" not in response.text.lower():
+        parts.append(response.text.strip())
+
+    unique = list(dict.fromkeys(p for p in parts if p))
+    text = " ".join(unique)[:MAX_SERVER_MESSAGE]
+    return text or None
+
+
+def request_id(response: httpx2.Response) -> str | None:
+    """The id the server gave the request, for support."""
+    for name in ("x-request-id", "x-amzn-trace-id", "x-amz-cf-id"):
+        if response.headers.get(name):
+            return response.headers[name]
+    return None
+
+
+def retry_after(response: httpx2.Response) -> float | None:
+    """Seconds from a ``Retry-After`` header (a number or an HTTP date)."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_to_datetime(value)
+    if parsed is None:
+        return None
+    return max(0.0, float(parsed.timestamp()) - time.time())
+
+
+def error_from_response(
+    response: httpx2.Response, *, what: str, endpoint: str | None = None
+) -> InferenceEndpointHTTPError:
+    """The error of :mod:`errors` that matches an error response."""
+    return error_for_status(
+        response.status_code,
+        what=what,
+        endpoint=endpoint,
+        server_message=server_message(response),
+        request_id=request_id(response),
+        retry_after=retry_after(response),
+    )
+
+
+def connection_error(
+    exc: httpx2.TransportError, *, what: str, endpoint: str | None = None
+) -> EndpointConnectionError:
+    """Wrap a transport failure; the message names the host, never headers."""
+    host = exc.request.url.host if _has_request(exc) else "the server"
+    kind = "timed out" if isinstance(exc, httpx2.TimeoutException) else "failed"
+    return EndpointConnectionError(
+        f"Could not {what}: the connection to {host} {kind} ({type(exc).__name__}). "
+        "Check your network, then try again.",
+        endpoint=endpoint,
+    )
+
+
+def _has_request(exc: httpx2.TransportError) -> bool:
+    try:
+        exc.request  # noqa: B018 - raises RuntimeError when unset
+    except RuntimeError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Capped exponential backoff with jitter, honouring ``Retry-After``.
+
+    Only idempotent requests (GET) are retried; lifecycle calls never are, so an
+    action is never sent twice.
+    """
+
+    max_retries: int = 3
+    base: float = 0.5
+    cap: float = 8.0
+    jitter: Callable[[], float] = random.random
+
+    def delay(self, attempt: int, server_hint: float | None = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (starting at 1)."""
+        if server_hint is not None:
+            return min(server_hint, self.cap * 4)
+        backoff = min(self.cap, self.base * 2.0 ** (attempt - 1))
+        return backoff * (0.5 + self.jitter() / 2)
+
+    def should_retry(self, attempt: int, response: httpx2.Response | None) -> bool:
+        """Whether a failed attempt (a response, or None for a transport error)
+        deserves another try."""
+        if attempt > self.max_retries:
+            return False
+        return response is None or response.status_code in RETRYABLE_STATUS
