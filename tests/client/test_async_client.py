@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import asyncio
+
+import httpx2
+import pytest
+
+from hf_endpoint_widgets import AsyncEndpointsClient, errors
+
+from .fake_api import API, HUB, FakeAPI
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def make(fake: FakeAPI, sleeps: list[float]) -> AsyncEndpointsClient:
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    return AsyncEndpointsClient(
+        fake.token, api_url=API, hub_url=HUB, transport=fake.transport(), sleep=sleep
+    )
+
+
+def test_async_lifecycle(fake: FakeAPI) -> None:
+    async def scenario():
+        async with make(fake, []) as client:
+            listed = await client.list_inference_endpoints()
+            paused = await client.pause_inference_endpoint("my-bert")
+            resumed = await client.resume_inference_endpoint("my-bert")
+            again = await client.resume_inference_endpoint("my-bert")
+            await client.delete_inference_endpoint("my-bert")
+            return listed, paused, resumed, again
+
+    fake.add("alice", "my-bert")
+    listed, paused, resumed, again = run(scenario())
+
+    assert [e.id for e in listed] == ["alice/my-bert"]
+    assert (paused.status, resumed.status) == ("paused", "initializing")
+    assert again.status == "initializing"
+    assert "my-bert" not in fake.store["alice"]
+
+
+def test_async_retries_reads_not_actions(fake: FakeAPI) -> None:
+    sleeps: list[float] = []
+    fake.script.append(
+        httpx2.Response(429, json={"error": "x"}, headers={"retry-after": "2"})
+    )
+
+    async def scenario():
+        async with make(fake, sleeps) as client:
+            endpoint = await client.get_inference_endpoint("alice/my-bert")
+            fake.script.append(httpx2.Response(500, json={"error": "boom"}))
+            with pytest.raises(errors.ServerError):
+                await client.pause_inference_endpoint("alice/my-bert")
+            return endpoint
+
+    endpoint = run(scenario())
+
+    assert endpoint.status == "running"
+    assert sleeps == [2.0]
+    assert len(fake.sent("POST")) == 1
+
+
+def test_async_endpoints_act_through_a_sync_twin(fake: FakeAPI) -> None:
+    async def scenario():
+        async with make(fake, []) as client:
+            endpoint = await client.get_inference_endpoint("alice/my-bert")
+            return endpoint.pause()
+
+    assert run(scenario()).status == "paused"
+
+
+def test_async_validation_sends_nothing(fake: FakeAPI) -> None:
+    async def scenario():
+        async with make(fake, []) as client:
+            await client.create_inference_endpoint("Bad Name", namespace="alice")
+
+    with pytest.raises(ValueError, match="lowercase"):
+        run(scenario())
+    assert fake.requests == []

@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+import json
+import logging
+
+import httpx2
+import pytest
+
+from hf_endpoint_widgets import EndpointsClient, InferenceEndpoint, errors
+
+from .conftest import FakeClock
+from .fake_api import API, HUB, FakeAPI
+
+CREATE_ARGS = dict(
+    repository="gpt2",
+    framework="pytorch",
+    accelerator="cpu",
+    instance_size="x2",
+    instance_type="intel-icl",
+    region="us-east-1",
+    vendor="aws",
+)
+
+
+def body(request: httpx2.Request) -> dict:
+    return json.loads(request.content)
+
+
+def test_list_uses_the_whoami_namespace(fake: FakeAPI, client: EndpointsClient) -> None:
+    endpoints = client.list_inference_endpoints()
+
+    assert [e.id for e in endpoints] == ["alice/my-bert"]
+    assert [r.url.path for r in fake.requests] == [
+        "/api/whoami-v2",
+        "/v2/endpoint/alice",
+    ]
+    assert all(
+        r.headers["authorization"] == f"Bearer {fake.token}" for r in fake.requests
+    )
+
+
+def test_whoami_is_cached_per_token(fake: FakeAPI, client: EndpointsClient) -> None:
+    client.list_inference_endpoints()
+    client.list_inference_endpoints()
+
+    assert len([r for r in fake.requests if r.url.host == "hub.test"]) == 1
+
+
+def test_star_lists_user_and_orgs_and_skips_refusals(fake: FakeAPI) -> None:
+    fake.orgs = ("acme", "locked")
+    fake.add("acme", "org-model")
+    client = EndpointsClient(
+        fake.token, api_url=API, hub_url=HUB, transport=fake.transport()
+    )
+    original = fake._route
+
+    def route(request, parts):
+        if parts[1] == "locked":
+            return httpx2.Response(403, json={"error": "no"})
+        return original(request, parts)
+
+    fake._route = route
+
+    endpoints = client.list_inference_endpoints("*")
+
+    assert sorted(e.id for e in endpoints) == ["acme/org-model", "alice/my-bert"]
+
+
+def test_name_accepts_namespace_slash_name_and_objects(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    fake.add("acme", "shared")
+
+    by_string = client.get_inference_endpoint("acme/shared")
+    by_object = client.get_inference_endpoint(by_string)
+
+    assert by_string.id == by_object.id == "acme/shared"
+    assert fake.requests[-1].url.path == "/v2/endpoint/acme/shared"
+
+
+def test_create_sends_the_huggingface_hub_body(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    endpoint = client.create_inference_endpoint("new-one", **CREATE_ARGS)
+
+    sent = body(fake.sent("POST")[0])
+    assert sent == {
+        "accountId": None,
+        "compute": {
+            "accelerator": "cpu",
+            "instanceSize": "x2",
+            "instanceType": "intel-icl",
+            "scaling": {"minReplica": 1, "maxReplica": 1, "scaleToZeroTimeout": None},
+        },
+        "model": {
+            "framework": "pytorch",
+            "repository": "gpt2",
+            "revision": None,
+            "image": {"huggingface": {}},
+        },
+        "name": "new-one",
+        "provider": {"region": "us-east-1", "vendor": "aws"},
+        "type": "authenticated",
+    }
+    assert endpoint.status == "pending"
+
+
+def test_create_optional_fields_and_custom_image(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    client.create_inference_endpoint(
+        "custom-one",
+        **CREATE_ARGS,
+        task="text-generation",
+        custom_image={"url": "ghcr.io/org/img:1", "healthRoute": "/health"},
+        env={"A": "1"},
+        secrets={"S": "2"},
+        min_replica=0,
+        scale_to_zero_timeout=15,
+        scaling_metric="pendingRequests",
+        scaling_threshold=1.5,
+        tags=["dev"],
+        domain="x.example",
+    )
+
+    sent = body(fake.sent("POST")[0])
+    assert sent["model"]["task"] == "text-generation"
+    assert sent["model"]["image"] == {
+        "custom": {"url": "ghcr.io/org/img:1", "healthRoute": "/health"}
+    }
+    assert (sent["model"]["env"], sent["model"]["secrets"]) == ({"A": "1"}, {"S": "2"})
+    assert sent["compute"]["scaling"] == {
+        "minReplica": 0,
+        "maxReplica": 1,
+        "scaleToZeroTimeout": 15,
+        "measure": {"pendingRequests": 1.5},
+    }
+    assert (sent["tags"], sent["route"]) == (["dev"], {"domain": "x.example"})
+
+
+def test_image_variants_are_forwarded_as_keyed(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    image = {"vLLM": {"tensorParallelSize": 2}}
+
+    client.create_inference_endpoint("vllm-one", **CREATE_ARGS, custom_image=image)
+
+    assert body(fake.sent("POST")[0])["model"]["image"] == image
+
+
+def test_update_sends_only_given_fields(fake: FakeAPI, client: EndpointsClient) -> None:
+    endpoint = client.update_inference_endpoint(
+        "my-bert", max_replica=4, env={"A": "2"}
+    )
+
+    assert body(fake.sent("PUT")[0]) == {
+        "compute": {"scaling": {"maxReplica": 4}},
+        "model": {"env": {"A": "2"}},
+    }
+    assert endpoint.status == "updating"
+
+
+def test_update_with_empty_container_args_clears_them(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    client.update_inference_endpoint("my-bert", container_args=[])
+
+    assert body(fake.sent("PUT")[0]) == {"model": {"args": []}}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "rule"),
+    [
+        ({"name": "Bad_Name"}, "lowercase"),
+        ({"name": "x" * 33}, "32"),
+        ({"name": "-dash"}, "starting"),
+        ({"min_replica": 3, "max_replica": 2}, "min_replica"),
+        ({"min_replica": 1, "scale_to_zero_timeout": 15}, "min_replica=0"),
+        ({"accelerator": "tpu"}, "cpu, gpu, neuron"),
+        ({"type": "secret"}, "public"),
+        ({"colour": "red"}, "unknown field"),
+    ],
+)
+def test_invalid_create_sends_nothing(
+    fake: FakeAPI, client: EndpointsClient, kwargs: dict, rule: str
+) -> None:
+    name = kwargs.pop("name", "valid-name")
+    args = {**CREATE_ARGS, **kwargs}
+    before = len(fake.requests)
+
+    with pytest.raises((ValueError, TypeError), match=rule):
+        client.create_inference_endpoint(name, namespace="alice", **args)
+
+    assert len(fake.requests) == before
+
+
+def test_conflict_names_the_endpoint(fake: FakeAPI, client: EndpointsClient) -> None:
+    with pytest.raises(errors.ConflictError, match="alice/my-bert"):
+        client.create_inference_endpoint("my-bert", **CREATE_ARGS)
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "state"),
+    [
+        ("pause_inference_endpoint", "pause", "paused"),
+        ("scale_to_zero_inference_endpoint", "scale-to-zero", "scaledToZero"),
+    ],
+)
+def test_lifecycle_routes(
+    fake: FakeAPI, client: EndpointsClient, method: str, action: str, state: str
+) -> None:
+    endpoint = getattr(client, method)("my-bert")
+
+    request = fake.sent("POST")[0]
+    assert request.url.path == f"/v2/endpoint/alice/my-bert/{action}"
+    assert request.content == b""
+    assert endpoint.status == state
+
+
+def test_resume_running_ok_fetches_instead(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    endpoint = client.resume_inference_endpoint("my-bert")
+
+    assert endpoint.status == "running"
+    assert [r.method for r in fake.requests[-2:]] == ["POST", "GET"]
+    with pytest.raises(errors.BadRequestError, match="already running"):
+        client.resume_inference_endpoint("my-bert", running_ok=False)
+
+
+def test_delete_then_get_is_not_found(fake: FakeAPI, client: EndpointsClient) -> None:
+    client.delete_inference_endpoint("my-bert")
+
+    with pytest.raises(errors.NotFoundError, match="alice/my-bert"):
+        client.get_inference_endpoint("my-bert")
+
+
+def test_hardware(client: EndpointsClient) -> None:
+    rows = client.list_inference_endpoints_hardware()
+
+    assert {r.instance_type for r in rows} == {"intel-icl", "nvidia-l4"}
+
+
+def test_reads_retry_429_honouring_retry_after(
+    fake: FakeAPI, client: EndpointsClient, clock: FakeClock
+) -> None:
+    fake.script.extend(
+        [
+            httpx2.Response(
+                429, json={"error": "slow down"}, headers={"retry-after": "7"}
+            ),
+            httpx2.Response(503, json={"error": "busy"}),
+            httpx2.ConnectError("reset"),
+        ]
+    )
+
+    endpoint = client.get_inference_endpoint("my-bert", namespace="alice")
+
+    assert endpoint.status == "running"
+    assert clock.sleeps[0] == 7.0
+    assert len(clock.sleeps) == 3
+    assert len(fake.requests) == 4
+
+
+def test_reads_give_up_after_max_retries(
+    fake: FakeAPI, client: EndpointsClient, clock: FakeClock
+) -> None:
+    fake.script.extend([httpx2.Response(500, json={"error": "boom"})] * 10)
+
+    with pytest.raises(errors.ServerError, match="boom"):
+        client.get_inference_endpoint("my-bert", namespace="alice")
+
+    assert len(fake.requests) == 4
+    assert clock.sleeps == sorted(clock.sleeps)
+    assert max(clock.sleeps) <= 8.0
+
+
+@pytest.mark.parametrize("failure", ["503", "drop"])
+def test_lifecycle_calls_are_never_retried(
+    fake: FakeAPI, client: EndpointsClient, clock: FakeClock, failure: str
+) -> None:
+    if failure == "503":
+        fake.script.append(httpx2.Response(503, json={"error": "busy"}))
+    else:
+        fake.script.append(httpx2.RemoteProtocolError("dropped"))
+
+    with pytest.raises(errors.InferenceEndpointError):
+        client.pause_inference_endpoint("my-bert", namespace="alice")
+
+    assert len(fake.sent("POST")) == 1
+    assert clock.sleeps == []
+
+
+def test_token_never_in_repr_or_logs(
+    fake: FakeAPI, client: EndpointsClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="hf_endpoint_widgets")
+    fake.script.append(httpx2.Response(500, json={"error": "boom"}))
+
+    endpoint = client.get_inference_endpoint("my-bert", namespace="alice")
+    endpoint.wait(timeout=1)
+
+    assert "Retrying" in caplog.text
+    for text in (repr(client), repr(endpoint), repr(endpoint.client), caplog.text):
+        assert fake.token not in text
+
+
+def test_organization_token_needs_an_explicit_namespace(fake: FakeAPI) -> None:
+    fake.script.append(httpx2.Response(200, json={"type": "org", "name": "acme"}))
+    client = EndpointsClient(
+        fake.token, api_url=API, hub_url=HUB, transport=fake.transport()
+    )
+
+    with pytest.raises(ValueError, match="namespace="):
+        client.list_inference_endpoints()
+
+
+def test_to_dataframe_is_available(client: EndpointsClient) -> None:
+    assert hasattr(client, "to_dataframe")
+
+
+def test_endpoint_objects_act_through_their_client(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    endpoint = client.get_inference_endpoint("my-bert")
+
+    assert endpoint.pause() is endpoint and endpoint.status == "paused"
+    assert endpoint.resume().status == "initializing"
+    assert endpoint.scale_to_zero().status == "scaledToZero"
+    assert endpoint.update(min_replica=0).status == "updating"
+    assert isinstance(endpoint.fetch(), InferenceEndpoint)
+    endpoint.delete()
+    assert "my-bert" not in fake.store["alice"]

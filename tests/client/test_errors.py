@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import httpx2
+import pytest
+
+from hf_endpoint_widgets import EndpointsClient, errors
+
+from .fake_api import API, HUB, FakeAPI
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [
+        (400, errors.BadRequestError),
+        (401, errors.AuthenticationError),
+        (403, errors.AuthenticationError),
+        (404, errors.NotFoundError),
+        (409, errors.ConflictError),
+        (422, errors.BadRequestError),
+        (429, errors.RateLimitError),
+        (500, errors.ServerError),
+        (502, errors.ServerError),
+        (503, errors.ServerError),
+        (418, errors.InferenceEndpointHTTPError),
+    ],
+)
+def test_status_codes_map_to_errors(fake: FakeAPI, code: int, cls: type) -> None:
+    response = httpx2.Response(
+        code,
+        json={"error": "something specific"},
+        headers={"x-request-id": "req-42", "retry-after": "3"},
+    )
+    fake.script.extend([response] * 4)
+    client = EndpointsClient(
+        fake.token,
+        api_url=API,
+        hub_url=HUB,
+        namespace="alice",
+        transport=fake.transport(),
+        max_retries=0,
+    )
+
+    with pytest.raises(cls) as info:
+        client.pause_inference_endpoint("my-bert")
+
+    error = info.value
+    assert type(error) is cls
+    assert isinstance(error, errors.InferenceEndpointError)
+    assert (error.status_code, error.request_id) == (code, "req-42")
+    assert error.server_message == "something specific"
+    assert error.endpoint == "alice/my-bert"
+    message = str(error)
+    assert "alice/my-bert" in message and "something specific" in message
+    assert "req-42" in message and "\n" not in message
+    assert fake.token not in message
+    if cls is errors.RateLimitError:
+        assert error.retry_after == 3.0
+
+
+def test_tree_has_one_root() -> None:
+    public = [getattr(errors, name) for name in errors.__all__ if name[0].isupper()]
+
+    for cls in public:
+        assert issubclass(cls, errors.InferenceEndpointError)
+    assert issubclass(errors.InferenceEndpointTimeoutError, TimeoutError)
+    assert issubclass(errors.BadRequestError, ValueError)
+
+
+def test_html_error_pages_are_not_quoted(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    fake.script.append(
+        httpx2.Response(502, text="<html><body>Bad gateway</body></html>")
+    )
+    fake.script.extend([httpx2.Response(502, text="<html></html>")] * 3)
+
+    with pytest.raises(errors.ServerError) as info:
+        client.get_inference_endpoint("my-bert")
+
+    assert "<html" not in str(info.value)
+
+
+def test_connection_errors_are_wrapped(fake: FakeAPI) -> None:
+    fake.script.append(httpx2.ConnectError("refused"))
+    client = EndpointsClient(
+        fake.token,
+        api_url=API,
+        hub_url=HUB,
+        namespace="alice",
+        transport=fake.transport(),
+    )
+
+    with pytest.raises(errors.EndpointConnectionError, match="api.test") as info:
+        client.pause_inference_endpoint("my-bert")
+
+    assert "alice/my-bert" in str(info.value) or info.value.endpoint == "alice/my-bert"
