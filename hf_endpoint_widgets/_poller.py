@@ -151,6 +151,7 @@ class Poller:
         self._start_thread = start_thread
         self._lock = threading.Lock()
         self._fetch_lock = threading.Lock()
+        self._hardware_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop_event = threading.Event()
         self._subscribers: list[weakref.ref[Any]] = []
@@ -217,10 +218,11 @@ class Poller:
             self._fetch_lock.release()
         return True
 
-    def refresh_now(self) -> PollState:
-        """Fetch at once (after an action) and keep ticking fast for a while."""
-        with self._lock:
-            self._fast_until = self._clock() + ACTION_WINDOW
+    def refresh_now(self, *, fast: bool = True) -> PollState:
+        """Fetch at once; with ``fast`` (after an action) keep ticking fast a while."""
+        if fast:
+            with self._lock:
+                self._fast_until = self._clock() + ACTION_WINDOW
         with self._fetch_lock:
             state = self._fetch()
             self._notify(state)
@@ -232,12 +234,14 @@ class Poller:
 
         Raises the client's error when the catalog cannot be fetched.
         """
-        if self._hardware is None or refresh:
-            self.hardware_requests += 1
-            rows = list(self.client.list_inference_endpoints_hardware(self.namespace))
-            self._hardware = rows
-            self._prices = PriceTable(rows)
-        return self._hardware
+        with self._hardware_lock:
+            if self._hardware is None or refresh:
+                self.hardware_requests += 1
+                client = self.client
+                rows = list(client.list_inference_endpoints_hardware(self.namespace))
+                self._hardware = rows
+                self._prices = PriceTable(rows)
+            return self._hardware
 
     def start(self) -> None:
         """Start the push thread (idempotent; no-op when stopped or disabled)."""
@@ -402,11 +406,11 @@ def get_poller(
     True
     """
     with _REGISTRY_LOCK:
-        for key, poller in list(_REGISTRY.items()):
-            if poller.stopped or poller._abandoned():
+        for key, old in list(_REGISTRY.items()):
+            if old.stopped or old._abandoned():
                 del _REGISTRY[key]
-                poller._stop_event.set()
-                poller._wake.set()
+                old._stop_event.set()
+                old._wake.set()
         key = (id(client), namespace)
         poller = _REGISTRY.get(key)
         if poller is None:

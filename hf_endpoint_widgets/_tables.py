@@ -6,6 +6,7 @@ Everything here speaks the API's vocabulary (``namespace``, ``repository``,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 
     from hf_endpoint_widgets._client import EndpointsClient
     from hf_endpoint_widgets._models import InferenceEndpoint, InferenceEndpointHardware
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "COLUMNS",
@@ -199,8 +202,9 @@ def endpoints_dataframe(
     client, namespace
         Used only when ``endpoints`` is None.
     hardware
-        Catalog rows (or a :class:`PriceTable`) that fill ``price_per_hour``;
-        when None the column is all missing.
+        Catalog rows (or a :class:`PriceTable`) that fill ``price_per_hour``.
+        When None, the catalog is fetched with ``client`` if the endpoints were
+        too (prices stay missing if that fails); otherwise prices are missing.
 
     Returns
     -------
@@ -224,6 +228,8 @@ def endpoints_dataframe(
 
             client = default_client()
         endpoints = client.list_inference_endpoints(namespace)
+        if hardware is None:
+            hardware = _catalog_or_none(client, namespace)
     items: Sequence[InferenceEndpoint] = list(endpoints)
     if hardware is None or isinstance(hardware, PriceTable):
         prices = hardware
@@ -251,6 +257,16 @@ def endpoints_dataframe(
         ).as_unit("us")
 
     return pd.DataFrame({name: columns[name] for name in COLUMNS})
+
+
+def _catalog_or_none(
+    client: EndpointsClient, namespace: str | None
+) -> list[InferenceEndpointHardware] | None:
+    try:
+        return list(client.list_inference_endpoints_hardware(namespace))
+    except Exception as exc:
+        logger.warning("No prices: the hardware catalog failed (%s)", exc)
+        return None
 
 
 def _as_text(values: list[object]) -> list[str | None]:

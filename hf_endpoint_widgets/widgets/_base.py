@@ -1,0 +1,194 @@
+"""Shared plumbing of the widgets: page messages, errors, and following a poller."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from hf_endpoint_widgets._poller import (
+    PollState,
+    describe_error,
+    get_poller,
+    resolve_push,
+)
+
+if TYPE_CHECKING:
+    from hf_endpoint_widgets._client import EndpointsClient
+
+__all__ = ["MessageWidget", "PolledWidget", "iso_utc", "resolve_client"]
+
+logger = logging.getLogger(__name__)
+
+
+def resolve_client(client: EndpointsClient | None) -> EndpointsClient:
+    """Return ``client``, or the default client built from the environment."""
+    if client is not None:
+        return client
+    from hf_endpoint_widgets._api import default_client
+
+    return default_client()
+
+
+def iso_utc(value: datetime | None) -> str:
+    """Return ``value`` as an ISO 8601 UTC string ending in ``Z`` ("" for None)."""
+    if value is None:
+        return ""
+    text = value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return text.replace("+00:00", "Z")
+
+
+def _cause(state: PollState) -> str:
+    return describe_error(state.exception) if state.exception is not None else ""
+
+
+class MessageWidget(anywidget.AnyWidget):
+    """An AnyWidget that dispatches ``{"type": ...}`` messages from its page.
+
+    Replies travel only through traits: ``error`` (dismissible in the page) and
+    ``notice``. An exception in a handler is logged and shown in ``error``.
+    """
+
+    error = traitlets.Unicode("", help="Error shown in the page.").tag(sync=True)
+    notice = traitlets.Unicode("", help="Short confirmation shown.").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._seen_requests: deque[object] = deque(maxlen=64)
+        self.on_msg(self._on_page_msg)
+
+    def _on_page_msg(self, _widget: object, content: object, _buffers: object) -> None:
+        if not isinstance(content, dict) or "type" not in content:
+            return
+        request = content.get("request")
+        if request is not None:
+            if request in self._seen_requests:
+                logger.debug("Ignoring repeated request %r", request)
+                return
+            self._seen_requests.append(request)
+        try:
+            self._handle_msg(str(content["type"]), content)
+        except Exception as exc:
+            logger.exception("%s failed to handle %r", type(self).__name__, content)
+            self.error = f"Unexpected error: {describe_error(exc)}"
+
+    def _handle_msg(self, kind: str, content: Mapping[str, Any]) -> None:
+        if kind == "dismiss":
+            self.dismiss()
+        else:
+            logger.debug("Ignoring page message of type %r", kind)
+
+    def dismiss(self) -> None:
+        """Clear the error and notice shown in the page."""
+        with self.hold_sync():
+            self.error = ""
+            self.notice = ""
+
+
+class PolledWidget(MessageWidget):
+    """A widget that follows the shared poller of (client, namespace).
+
+    Subclasses implement :meth:`_values` (trait values from a :class:`PollState`).
+    Traits are set only when they differ from the current ones, in one
+    ``hold_sync`` batch, so an unchanged refresh sends nothing to the page.
+    """
+
+    namespace = traitlets.Unicode("", help="Namespace followed.").tag(sync=True)
+    push = traitlets.Bool(False, help="Updates pushed by a thread.").tag(sync=True)
+    poll_interval_ms = traitlets.Int(2000, help="Page pull timer period.").tag(
+        sync=True
+    )
+    last_refresh = traitlets.Unicode(
+        "", help="When the data last changed (ISO 8601, UTC)."
+    ).tag(sync=True)
+
+    def __init__(
+        self,
+        client: EndpointsClient | None,
+        namespace: str,
+        push: bool | None,
+        **kwargs: Any,
+    ) -> None:
+        self._client = resolve_client(client)
+        self._sync_lock = threading.RLock()
+        self._action_error = ""
+        self._hidden_cause = ""
+        self._closed = False
+        pushing = resolve_push(push)
+        self._poller = get_poller(self._client, namespace, push=pushing)
+        self._poller.tick()
+
+        initial = self._values(self._poller.state)
+        super().__init__(namespace=namespace, push=pushing, **initial, **kwargs)
+        self._poller.subscribe(self)
+
+    @property
+    def client(self) -> EndpointsClient:
+        """The ``EndpointsClient`` this widget talks to."""
+        return self._client
+
+    def refresh(self) -> None:
+        """Fetch the endpoints now and update every widget of this namespace."""
+        self._poller.refresh_now()
+        self._sync(self._poller.state)
+
+    def close(self) -> None:
+        """Close the widget and stop polling when no other widget needs it."""
+        self._closed = True
+        poller = getattr(self, "_poller", None)
+        if poller is not None:
+            poller.unsubscribe(self)
+        super().close()
+
+    def dismiss(self) -> None:
+        """Clear the error (until a new one happens) and the notice."""
+        self._action_error = ""
+        self._hidden_cause = _cause(self._poller.state)
+        super().dismiss()
+
+    def _handle_msg(self, kind: str, content: Mapping[str, Any]) -> None:
+        if kind == "pull":
+            self._poller.tick()
+            self._sync(self._poller.state)
+        elif kind == "refresh":
+            self.refresh()
+            self.notice = f"Refreshed at {iso_utc(datetime.now(timezone.utc))[11:19]}"
+        else:
+            super()._handle_msg(kind, content)
+
+    def _on_poll(self, state: PollState, pushed: bool) -> None:
+        if pushed and not self.push:
+            return
+        self._sync(state)
+
+    def _sync(self, state: PollState) -> None:
+        if self._closed:
+            return
+        values = self._values(state)
+        with self._sync_lock:
+            changes = {k: v for k, v in values.items() if getattr(self, k) != v}
+            if not changes:
+                return
+            with self.hold_sync():
+                for name, value in changes.items():
+                    setattr(self, name, value)
+
+    def _set_action_error(self, message: str) -> None:
+        self._action_error = message
+        self._sync(self._poller.state)
+
+    def _values(self, state: PollState) -> dict[str, Any]:
+        if _cause(state) != self._hidden_cause:
+            self._hidden_cause = ""
+        poll_error = "" if self._hidden_cause else state.error
+        return {
+            "error": self._action_error or poll_error,
+            "last_refresh": iso_utc(state.changed_at),
+            "poll_interval_ms": int(state.interval * 1000),
+        }

@@ -1,0 +1,242 @@
+// @ts-check
+/** @typedef {import("./types").RenderContext} RenderContext */
+/** @typedef {import("./types").HardwareRow} HardwareRow */
+
+const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+let formCount = 0;
+
+/**
+ * @param {string} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {any}
+ */
+function h(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** @param {HardwareRow} row */
+function computeLabel(row) {
+  const memory = row.gpu_memory_gb ? `${row.gpu_memory_gb} GB GPU` : `${row.memory_gb ?? "?"} GB`;
+  const price = row.price_per_hour == null ? "price unknown" : `${money.format(row.price_per_hour)}/h`;
+  const count = row.num_accelerators && row.num_accelerators > 1 ? `${row.num_accelerators}× ` : "";
+  return `${row.instance_type} · ${row.instance_size} — ${count}${row.architecture || row.accelerator}` +
+    `, ${memory} — ${price}`;
+}
+
+/** @param {HTMLSelectElement} select @param {string[][]} options */
+function fill(select, options) {
+  const before = select.value;
+  select.replaceChildren(...options.map(([value, label]) => new Option(label, value)));
+  if (options.some(([value]) => value === before)) select.value = before;
+}
+
+/** @param {RenderContext} context */
+function render({ model, el }) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const prefix = `hfew-form-${(formCount += 1)}`;
+  const root = h("form", "hfew-root hfew-form");
+  root.dataset.testid = "hfew-form";
+  root.noValidate = true;
+  const title = h("h3", "hfew-title");
+  const alert = h("div", "hfew-alert");
+  alert.setAttribute("role", "alert");
+  alert.dataset.testid = "hfew-form-error";
+  const alertText = h("span", "hfew-alert-text");
+  const dismiss = h("button", "hfew-button hfew-button--quiet", "Dismiss");
+  dismiss.type = "button";
+  alert.append(alertText, dismiss);
+  const notice = h("div", "hfew-notice");
+  notice.setAttribute("role", "status");
+  notice.dataset.testid = "hfew-form-notice";
+  const grid = h("div", "hfew-form-grid");
+  root.append(title, alert, notice, grid);
+
+  /** @type {Record<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>} */
+  const fields = {};
+  /** @type {Record<string, HTMLElement>} */
+  const hints = {};
+  /**
+   * @param {string} name
+   * @param {string} label
+   * @param {string} tag
+   * @param {Record<string, string>} [attrs]
+   */
+  function field(name, label, tag, attrs = {}) {
+    const wrap = h("div", `hfew-field hfew-field-${name}`);
+    const input = h(tag, "hfew-input");
+    input.id = `${prefix}-${name}`;
+    input.name = name;
+    input.dataset.testid = `hfew-field-${name}`;
+    for (const [key, value] of Object.entries(attrs)) input.setAttribute(key, value);
+    const labelNode = h("label", "hfew-label", label);
+    labelNode.htmlFor = input.id;
+    const hint = h("div", "hfew-field-hint");
+    hint.id = `${input.id}-hint`;
+    input.setAttribute("aria-describedby", hint.id);
+    wrap.append(labelNode, input, hint);
+    grid.append(wrap);
+    fields[name] = input;
+    hints[name] = hint;
+    return input;
+  }
+
+  field("name", "Name", "input", { autocomplete: "off", spellcheck: "false" });
+  field("repository", "Repository", "input", { placeholder: "org/model", spellcheck: "false" });
+  field("revision", "Revision (optional)", "input", { spellcheck: "false" });
+  field("task", "Task", "select");
+  field("framework", "Framework", "select");
+  field("vendor", "Vendor", "select");
+  field("region", "Region", "select");
+  field("instance", "Instance", "select");
+  field("min_replica", "Min replicas", "input", { type: "number", min: "0", value: "1" });
+  field("max_replica", "Max replicas", "input", { type: "number", min: "1", value: "1" });
+  field("scale_to_zero_timeout", "Scale to zero after (minutes, empty: never)", "input",
+    { type: "number", min: "1" });
+  field("type", "Type", "select");
+  field("env", "Environment (KEY=VALUE per line)", "textarea", { rows: "3", spellcheck: "false" });
+  const reload = h("button", "hfew-button hfew-button--quiet", "Reload catalog");
+  reload.type = "button";
+  reload.dataset.testid = "hfew-reload-catalog";
+  const submit = h("button", "hfew-button hfew-button--primary", "Create endpoint");
+  submit.type = "submit";
+  submit.dataset.testid = "hfew-create";
+  const buttons = h("div", "hfew-form-buttons");
+  buttons.append(submit, reload);
+  root.append(buttons);
+  el.append(root);
+
+  /** @returns {HardwareRow[]} */
+  const catalog = () => model.get("hardware") || [];
+  const value = (/** @type {string} */ name) => fields[name].value.trim();
+
+  function nameProblem() {
+    const rule = model.get("_name_rule") || { pattern: "^[a-z0-9-]+$", max_length: 32 };
+    const name = value("name");
+    if (!name) return "Required.";
+    if (name.length > rule.max_length) return `At most ${rule.max_length} characters.`;
+    if (!new RegExp(rule.pattern).test(name)) return "Only lowercase letters, digits and '-'.";
+    return "";
+  }
+  function scaleProblem() {
+    const timeout = value("scale_to_zero_timeout");
+    if (timeout && Number(timeout) > 0 && Number(value("min_replica")) !== 0) {
+      return "Scale to zero needs min replicas 0.";
+    }
+    return "";
+  }
+  function showProblems() {
+    /** @type {Record<string, string>} */
+    const problems = { ...(model.get("field_errors") || {}) };
+    if (problems.instance_type) problems.instance = problems.instance_type;
+    const local = { name: nameProblem(), scale_to_zero_timeout: scaleProblem() };
+    for (const name of Object.keys(fields)) {
+      const text = (touched.has(name) && local[/** @type {"name"} */ (name)]) || problems[name] || "";
+      hints[name].textContent = text;
+      fields[name].setAttribute("aria-invalid", text ? "true" : "false");
+    }
+    const row = selectedCompute();
+    if (!hints.instance.textContent && row) hints.instance.textContent = computeLabel(row);
+    submit.disabled = Boolean(model.get("busy")) || Boolean(nameProblem() || scaleProblem());
+  }
+
+  function selectedCompute() {
+    return catalog().find((row) => row.id === fields.instance.value);
+  }
+  function fillPickers() {
+    const rows = catalog();
+    const state = model.get("catalog_state");
+    const vendors = [...new Set(rows.map((row) => row.vendor))];
+    fill(/** @type {HTMLSelectElement} */ (fields.vendor), vendors.map((v) => [v, v]));
+    const regions = [...new Set(rows.filter((r) => r.vendor === value("vendor")).map((r) => r.region))];
+    fill(/** @type {HTMLSelectElement} */ (fields.region), regions.map((r) => [r, r]));
+    const computes = rows
+      .filter((r) => r.vendor === value("vendor") && r.region === value("region"))
+      .sort((a, b) => (a.price_per_hour ?? 1e9) - (b.price_per_hour ?? 1e9));
+    fill(/** @type {HTMLSelectElement} */ (fields.instance), computes.map((r) => [r.id, computeLabel(r)]));
+    reload.hidden = state !== "failed";
+    hints.vendor.textContent = state === "loading" ? "Loading the hardware catalog…"
+      : state === "ready" && rows.length === 0 ? "No hardware available in this namespace." : "";
+    showProblems();
+  }
+  function fillChoices() {
+    const blank = [["", "(none)"]];
+    const tasks = (model.get("tasks") || []).map((/** @type {string} */ t) => [t, t]);
+    fill(/** @type {HTMLSelectElement} */ (fields.task), [...blank, ...tasks]);
+    const frameworks = (model.get("frameworks") || []).map((/** @type {string} */ f) => [f, f]);
+    fill(/** @type {HTMLSelectElement} */ (fields.framework), frameworks);
+    const types = (model.get("types") || []).map((/** @type {string} */ t) => [t, t]);
+    fill(/** @type {HTMLSelectElement} */ (fields.type), types);
+    if (!fields.type.dataset.ready) {
+      fields.type.value = "authenticated";
+      fields.type.dataset.ready = "1";
+    }
+  }
+  function renderStatus() {
+    title.textContent = `New endpoint in ${model.get("namespace")}`;
+    alertText.textContent = model.get("error") || "";
+    alert.hidden = !alertText.textContent;
+    notice.textContent = model.get("notice") || "";
+    notice.hidden = !notice.textContent;
+    const busy = model.get("busy");
+    submit.textContent = busy ? "Creating…" : "Create endpoint";
+    root.setAttribute("aria-busy", busy ? "true" : "false");
+    showProblems();
+  }
+
+  const touched = new Set();
+  root.addEventListener("input", (/** @type {Event} */ event) => {
+    const target = /** @type {HTMLInputElement} */ (event.target);
+    touched.add(target.name);
+    if (target.name === "vendor" || target.name === "region") fillPickers();
+    showProblems();
+  }, { signal });
+  root.addEventListener("change", (/** @type {Event} */ event) => {
+    const target = /** @type {HTMLInputElement} */ (event.target);
+    if (target.name === "vendor" || target.name === "region") fillPickers();
+    showProblems();
+  }, { signal });
+  root.addEventListener("submit", (/** @type {Event} */ event) => {
+    event.preventDefault();
+    for (const name of Object.keys(fields)) touched.add(name);
+    showProblems();
+    if (submit.disabled) return;
+    const row = selectedCompute();
+    const spec = {
+      name: value("name"), repository: value("repository"), revision: value("revision"),
+      task: value("task"), framework: value("framework"), vendor: value("vendor"),
+      region: value("region"), instance_type: row?.instance_type ?? "",
+      instance_size: row?.instance_size ?? "", accelerator: row?.accelerator ?? "",
+      min_replica: value("min_replica"), max_replica: value("max_replica"),
+      scale_to_zero_timeout: value("scale_to_zero_timeout"), type: value("type"),
+      env: fields.env.value,
+    };
+    submit.disabled = true;
+    model.send({ type: "create", spec, request: `${Date.now()}-${Math.random()}` });
+  }, { signal });
+  reload.addEventListener("click", () => model.send({ type: "catalog", refresh: true }), { signal });
+  dismiss.addEventListener("click", () => model.send({ type: "dismiss" }), { signal });
+
+  const statusEvents = "change:error change:notice change:busy change:field_errors change:namespace";
+  model.on(statusEvents, renderStatus);
+  model.on("change:hardware change:catalog_state", fillPickers);
+  model.on("change:tasks change:frameworks change:types", fillChoices);
+  fillChoices();
+  fillPickers();
+  renderStatus();
+  if (!model.get("catalog_state")) model.send({ type: "catalog" });
+
+  return () => {
+    controller.abort();
+    model.off(statusEvents, renderStatus);
+    model.off("change:hardware change:catalog_state", fillPickers);
+    model.off("change:tasks change:frameworks change:types", fillChoices);
+    root.remove();
+  };
+}
+
+export default { render };

@@ -1,0 +1,508 @@
+// @ts-check
+/** @typedef {import("./types").RenderContext} RenderContext */
+/** @typedef {import("./types").Model} Model */
+/** @typedef {import("./types").Row} Row */
+
+const PREFIX = "[hf-endpoint-widgets]";
+const ORDER = [
+  "pending", "initializing", "updating", "updateFailed",
+  "running", "scaledToZero", "paused", "failed",
+];
+const KINDS = {
+  running: "success", pending: "warn", initializing: "warn", updating: "warn",
+  updateFailed: "error", failed: "error", paused: "neutral", scaledToZero: "info",
+};
+const MOVING = new Set(["pending", "initializing", "updating"]);
+const ACTIONS = [
+  ["pause", "Pause"],
+  ["resume", "Resume"],
+  ["scale_to_zero", "Scale to zero"],
+  ["delete", "Delete…"],
+];
+const COLUMNS = [
+  ["name", "Name"],
+  ["status", "Status"],
+  ["repository", "Repository"],
+  ["instance", "Instance"],
+  ["replicas", "Replicas"],
+  ["price_per_hour", "Price / h"],
+  ["url", "URL"],
+  ["updated_at", "Updated"],
+];
+const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+/**
+ * @param {string} tag
+ * @param {string} [className]
+ * @param {string} [text]
+ * @returns {any}
+ */
+function h(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** @param {string} text @param {string} className @param {string} testid */
+function button(text, className, testid) {
+  const node = /** @type {HTMLButtonElement} */ (h("button", className, text));
+  node.type = "button";
+  node.dataset.testid = testid;
+  return node;
+}
+
+/** @param {string | null} iso */
+function ago(iso) {
+  if (!iso) return "";
+  const seconds = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 10) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86400)} d ago`;
+}
+
+/** @param {string} status */
+function statusNode(status) {
+  const node = h("span", `hfew-status hfew-status--${KINDS[status] || "neutral"}`);
+  node.classList.toggle("hfew-status--moving", MOVING.has(status));
+  node.dataset.status = status;
+  const dot = h("span", "hfew-status-dot");
+  dot.setAttribute("aria-hidden", "true");
+  node.append(dot, h("span", "hfew-status-word", status || "unknown"));
+  return node;
+}
+
+/** @param {string} text */
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = h("textarea", "hfew-offscreen");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done;
+  }
+}
+
+/** @param {Row} row @param {string} key */
+function sortValue(row, key) {
+  if (key === "status") return ORDER.indexOf(row.status) + 1 || ORDER.length + 1;
+  if (key === "instance") return `${row.instance_type} ${row.instance_size}`;
+  if (key === "replicas") return row.ready_replica ?? -1;
+  const value = row[key];
+  return value == null ? "" : value;
+}
+
+/** @param {RenderContext} context */
+function render({ model, el, host }) {
+  const view = { sortKey: "name", sortDir: 1, filter: "", status: "", pending: "" };
+  const controller = new AbortController();
+  const on = (/** @type {EventTarget} */ target, /** @type {string} */ type,
+    /** @type {(event: any) => void} */ fn) =>
+    target.addEventListener(type, fn, { signal: controller.signal });
+
+  // Skeleton
+  const root = h("div", "hfew-root hfew-manager");
+  root.dataset.testid = "hfew-manager";
+  const header = h("div", "hfew-header");
+  const title = h("h3", "hfew-title");
+  const live = h("span", "hfew-live");
+  live.dataset.testid = "hfew-live";
+  header.append(title, live);
+  const cost = h("div", "hfew-cost");
+  cost.dataset.testid = "hfew-cost";
+  const alert = h("div", "hfew-alert");
+  alert.setAttribute("role", "alert");
+  alert.dataset.testid = "hfew-error";
+  const alertText = h("span", "hfew-alert-text");
+  const dismiss = button("Dismiss", "hfew-button hfew-button--quiet", "hfew-dismiss");
+  alert.append(alertText, dismiss);
+  const notice = h("div", "hfew-notice");
+  notice.setAttribute("role", "status");
+  notice.dataset.testid = "hfew-notice";
+
+  const toolbar = h("div", "hfew-toolbar");
+  const filter = h("input", "hfew-input hfew-filter");
+  Object.assign(filter, { type: "search", placeholder: "Filter endpoints" });
+  filter.setAttribute("aria-label", "Filter endpoints by text");
+  filter.dataset.testid = "hfew-filter";
+  const statusFilter = h("select", "hfew-input hfew-status-filter");
+  statusFilter.setAttribute("aria-label", "Show only one status");
+  statusFilter.dataset.testid = "hfew-status-filter";
+  statusFilter.append(new Option("All statuses", ""));
+  for (const status of ORDER) statusFilter.append(new Option(status, status));
+  const actions = h("div", "hfew-actions");
+  actions.setAttribute("role", "group");
+  actions.setAttribute("aria-label", "Actions on the selected endpoints");
+  /** @type {Record<string, HTMLButtonElement>} */
+  const buttons = {};
+  for (const [action, label] of ACTIONS) {
+    const kind = action === "delete" ? "hfew-button--danger" : "";
+    buttons[action] = button(label, `hfew-button ${kind}`, `hfew-action-${action}`);
+    buttons[action].dataset.action = action;
+    actions.append(buttons[action]);
+  }
+  const refresh = button("Refresh", "hfew-button", "hfew-refresh");
+  const create = button("New endpoint", "hfew-button hfew-button--primary", "hfew-new");
+  create.setAttribute("aria-expanded", "false");
+  actions.append(refresh, create);
+  toolbar.append(filter, statusFilter, actions);
+
+  const confirm = h("div", "hfew-confirm");
+  confirm.dataset.testid = "hfew-confirm";
+  confirm.hidden = true;
+  const confirmLabel = h("label", "hfew-confirm-label");
+  const confirmInput = h("input", "hfew-input");
+  confirmInput.dataset.testid = "hfew-confirm-input";
+  confirmInput.autocomplete = "off";
+  const confirmYes = button("Delete", "hfew-button hfew-button--danger", "hfew-confirm-delete");
+  const confirmNo = button("Cancel", "hfew-button", "hfew-confirm-cancel");
+  const confirmText = h("span", "hfew-confirm-text");
+  confirmLabel.append(confirmText, confirmInput);
+  confirm.append(confirmLabel, confirmYes, confirmNo);
+
+  const scroller = h("div", "hfew-table-scroll");
+  const table = h("table", "hfew-table");
+  table.dataset.testid = "hfew-table";
+  const headRow = h("tr");
+  const allBox = h("input", "hfew-check");
+  allBox.type = "checkbox";
+  allBox.setAttribute("aria-label", "Select all shown endpoints");
+  allBox.dataset.testid = "hfew-select-all";
+  const allCell = h("th", "hfew-col-check");
+  allCell.append(allBox);
+  headRow.append(allCell);
+  /** @type {Record<string, HTMLTableCellElement>} */
+  const heads = {};
+  for (const [key, label] of COLUMNS) {
+    const th = h("th", `hfew-col-${key}`);
+    th.scope = "col";
+    if (key === "url") th.textContent = label;
+    else {
+      const sort = button(label, "hfew-sort", `hfew-sort-${key}`);
+      sort.dataset.key = key;
+      th.append(sort);
+    }
+    heads[key] = th;
+    headRow.append(th);
+  }
+  const thead = h("thead");
+  thead.append(headRow);
+  const tbody = h("tbody");
+  table.append(thead, tbody);
+  scroller.append(table);
+  const empty = h("p", "hfew-empty");
+  empty.dataset.testid = "hfew-empty";
+  const formSlot = h("div", "hfew-form-slot");
+  formSlot.dataset.testid = "hfew-form-slot";
+  formSlot.hidden = true;
+  root.append(header, cost, alert, notice, toolbar, confirm, scroller, empty, formSlot);
+  el.append(root);
+
+  // Reading state
+  /** @returns {Row[]} */
+  const rows = () => model.get("endpoints") || [];
+  /** @returns {string[]} */
+  const selection = () => model.get("selection") || [];
+  const busy = () => model.get("busy") || view.pending;
+  const selectedRows = () => {
+    const ids = new Set(selection());
+    return rows().filter((row) => ids.has(row.id));
+  };
+  const visibleRows = () => {
+    const needle = view.filter.trim().toLowerCase();
+    const shown = rows().filter((row) => {
+      if (view.status && row.status !== view.status) return false;
+      if (!needle) return true;
+      const text = [row.id, row.status, row.repository, row.task, row.instance_type,
+        row.vendor, row.region, row.message].join(" ").toLowerCase();
+      return text.includes(needle);
+    });
+    return shown.sort((a, b) => {
+      const x = sortValue(a, view.sortKey);
+      const y = sortValue(b, view.sortKey);
+      return (x < y ? -1 : x > y ? 1 : 0) * view.sortDir;
+    });
+  };
+
+  /** @param {string[]} ids */
+  function setSelection(ids) {
+    model.set("selection", ids);
+    model.save_changes();
+  }
+
+  /** @param {Row} row */
+  function rowNode(row) {
+    const tr = h("tr", "hfew-row");
+    tr.dataset.testid = "hfew-row";
+    tr.dataset.id = row.id;
+    const box = h("input", "hfew-check");
+    box.type = "checkbox";
+    box.checked = selection().includes(row.id);
+    box.dataset.id = row.id;
+    box.setAttribute("aria-label", `Select ${row.id}`);
+    const check = h("td", "hfew-col-check");
+    check.append(box);
+    const name = h("td", "hfew-col-name");
+    name.append(h("span", "hfew-name", row.name), h("span", "hfew-muted", row.namespace));
+    const status = h("td", "hfew-col-status");
+    status.append(statusNode(row.status));
+    status.title = row.message || "";
+    const repo = h("td", "hfew-col-repository", row.repository || "");
+    repo.title = row.task || "";
+    const where = `${row.vendor || ""} ${row.region || ""}`.trim();
+    const instance = h("td", "hfew-col-instance");
+    instance.append(
+      h("span", "", `${row.instance_type || "?"} · ${row.instance_size || "?"}`),
+      h("span", "hfew-muted", where));
+    const scale = `min ${row.min_replica ?? "?"} · max ${row.max_replica ?? "?"}`;
+    const replicas = h("td", "hfew-col-replicas");
+    replicas.append(
+      h("span", "", `${row.ready_replica ?? 0}/${row.target_replica ?? 0}`),
+      h("span", "hfew-muted", scale));
+    const price = row.price_per_hour == null ? "—" : money.format(row.price_per_hour);
+    const cells = [check, name, status, repo, instance, replicas,
+      h("td", "hfew-col-price_per_hour hfew-num", price)];
+    const url = h("td", "hfew-col-url");
+    if (row.url) {
+      const link = h("a", "hfew-url", row.url.replace(/^https?:\/\//, ""));
+      Object.assign(link, { href: row.url, target: "_blank", rel: "noopener noreferrer" });
+      const copy = button("Copy", "hfew-button hfew-button--quiet hfew-copy", "hfew-copy");
+      copy.dataset.url = row.url;
+      copy.setAttribute("aria-label", `Copy the URL of ${row.id}`);
+      url.append(link, copy);
+    }
+    const updated = h("td", "hfew-col-updated_at hfew-ago", ago(row.updated_at));
+    updated.dataset.iso = row.updated_at || "";
+    updated.title = row.updated_at || "";
+    tr.append(...cells, url, updated);
+    tr.classList.toggle("hfew-row--selected", box.checked);
+    return tr;
+  }
+
+  function renderTable() {
+    const shown = visibleRows();
+    tbody.replaceChildren(...shown.map(rowNode));
+    const chosen = new Set(selection());
+    const picked = shown.filter((row) => chosen.has(row.id)).length;
+    allBox.checked = shown.length > 0 && picked === shown.length;
+    allBox.indeterminate = picked > 0 && picked < shown.length;
+    for (const [key] of COLUMNS) {
+      const sort = view.sortKey === key ? (view.sortDir > 0 ? "ascending" : "descending")
+        : "none";
+      if (key !== "url") heads[key].setAttribute("aria-sort", sort);
+    }
+    const total = rows().length;
+    empty.hidden = shown.length > 0;
+    empty.textContent = total ? "No endpoint matches the filters."
+      : `No endpoints in ${model.get("namespace")} yet. Create one with “New endpoint”.`;
+  }
+
+  function renderActions() {
+    const rules = model.get("_rules") || {};
+    const chosen = selectedRows();
+    const inFlight = busy();
+    for (const [action, label] of ACTIONS) {
+      const accepted = rules[action] || [];
+      const ok = chosen.length > 0 && chosen.every(
+        (row) => accepted.includes("*") || accepted.includes(row.status));
+      buttons[action].disabled = Boolean(inFlight) || !ok;
+      buttons[action].textContent = inFlight === action ? `${label.replace("…", "")}…` : label;
+    }
+    refresh.disabled = Boolean(inFlight);
+    root.setAttribute("aria-busy", inFlight ? "true" : "false");
+  }
+
+  function renderStatus() {
+    title.textContent = `Inference Endpoints · ${model.get("namespace")}`;
+    const every = Math.round((model.get("poll_interval_ms") || 0) / 1000);
+    const changed = ago(model.get("last_refresh") || null);
+    live.textContent = `Checked every ${every} s${changed ? ` · last change ${changed}` : ""}`;
+    const burn = model.get("total_price_per_hour") || 0;
+    const running = rows().filter((row) => row.status === "running").length;
+    cost.textContent = `Running now: ${money.format(burn)}/h across ${running} ` +
+      `running endpoint${running === 1 ? "" : "s"} (price × ready replicas).`;
+    const error = model.get("error") || "";
+    alertText.textContent = error;
+    alert.hidden = !error;
+    notice.textContent = model.get("notice") || "";
+    notice.hidden = !notice.textContent;
+  }
+
+  function renderAll() {
+    renderTable();
+    renderActions();
+    renderStatus();
+  }
+
+  // Actions
+  let requestId = 0;
+  /** @param {object} message */
+  function send(message) {
+    requestId += 1;
+    model.send({ ...message, request: `${Date.now()}-${requestId}` });
+  }
+  function phrase() {
+    const ids = selection();
+    return ids.length === 1 ? ids[0].split("/").pop() || "" : `delete ${ids.length} endpoints`;
+  }
+  /** @param {string} action */
+  function runAction(action) {
+    if (busy()) return;
+    if (action === "delete") {
+      confirm.hidden = false;
+      confirmInput.value = "";
+      confirmYes.disabled = true;
+      const ids = selection().join(", ");
+      confirmText.textContent =
+        `Delete ${ids}? This cannot be undone. Type “${phrase()}” to confirm: `;
+      confirmInput.focus();
+      return;
+    }
+    hold(action);
+    send({ type: "action", action, names: selection() });
+  }
+  /** @param {string} action Disable the buttons until Python answers. */
+  function hold(action) {
+    view.pending = action;
+    clearTimeout(pendingTimer);
+    pendingTimer = window.setTimeout(settle, 20000);
+    renderActions();
+  }
+  function closeConfirm() {
+    confirm.hidden = true;
+    buttons.delete.focus();
+  }
+
+  let pendingTimer = 0;
+  function settle() {
+    view.pending = "";
+    renderAll();
+  }
+  model.on("change:busy change:error change:notice", () => {
+    clearTimeout(pendingTimer);
+    settle();
+  });
+  model.on("change:endpoints change:selection change:_rules", renderAll);
+  model.on("change:last_refresh change:total_price_per_hour change:namespace", renderStatus);
+  model.on("change:poll_interval_ms", () => { renderStatus(); schedule(); });
+
+  on(actions, "click", (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const action = target.closest("button")?.dataset.action;
+    if (action) runAction(action);
+  });
+  on(refresh, "click", () => send({ type: "refresh" }));
+  on(dismiss, "click", () => send({ type: "dismiss" }));
+  on(confirmInput, "input", () => { confirmYes.disabled = confirmInput.value !== phrase(); });
+  on(confirm, "keydown", (event) => { if (event.key === "Escape") closeConfirm(); });
+  on(confirmNo, "click", closeConfirm);
+  on(confirmYes, "click", () => {
+    if (confirmInput.value !== phrase() || busy()) return;
+    confirm.hidden = true;
+    hold("delete");
+    send({ type: "action", action: "delete", names: selection(), confirm: confirmInput.value });
+  });
+  on(filter, "input", () => { view.filter = filter.value; renderTable(); });
+  on(statusFilter, "change", () => { view.status = statusFilter.value; renderTable(); });
+  on(thead, "click", (event) => {
+    const key = /** @type {HTMLElement} */ (event.target).closest("button")?.dataset.key;
+    if (!key) return;
+    view.sortDir = view.sortKey === key ? -view.sortDir : 1;
+    view.sortKey = key;
+    renderTable();
+  });
+  on(allBox, "change", () => {
+    const shown = visibleRows().map((row) => row.id);
+    const rest = selection().filter((id) => !shown.includes(id));
+    setSelection(allBox.checked ? [...rest, ...shown] : rest);
+  });
+  on(tbody, "change", (event) => {
+    const box = /** @type {HTMLInputElement} */ (event.target);
+    const id = box.dataset.id;
+    if (!id) return;
+    const rest = selection().filter((other) => other !== id);
+    setSelection(box.checked ? [...rest, id] : rest);
+  });
+  on(tbody, "click", async (event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    const copy = /** @type {HTMLButtonElement | null} */ (target.closest("button.hfew-copy"));
+    if (!copy) return;
+    const ok = await copyText(copy.dataset.url || "");
+    copy.textContent = ok ? "Copied" : "Copy failed";
+    window.setTimeout(() => { copy.textContent = "Copy"; }, 1500);
+  });
+
+  // Embedded creation form
+  /** @param {string} ref */
+  async function embedForm(ref) {
+    const id = ref.replace(/^IPY_MODEL_/, "");
+    formSlot.replaceChildren();
+    try {
+      if (host && typeof host.getWidget === "function") {
+        const child = await host.getWidget(`anywidget:${id}`);
+        await child.render({ el: formSlot, signal: controller.signal });
+        return;
+      }
+      const child = await model.widget_manager.get_model(id);
+      const childView = await model.widget_manager.create_view(child, {});
+      formSlot.append(childView.el);
+      childView.trigger?.("displayed");
+      on(controller.signal, "abort", () => childView.remove());
+    } catch (error) {
+      console.error(PREFIX, "could not show the creation form", error);
+      formSlot.textContent = "Could not show the form here: run manager.create_form().";
+    }
+  }
+  on(create, "click", () => {
+    const open = formSlot.hidden;
+    formSlot.hidden = !open;
+    create.setAttribute("aria-expanded", String(open));
+    if (open && !model.get("form")) send({ type: "new_endpoint" });
+  });
+  model.on("change:form", () => { if (model.get("form")) embedForm(model.get("form")); });
+  if (model.get("form")) embedForm(model.get("form"));
+
+  // Timers: pull while visible, refresh relative times
+  let pullTimer = 0;
+  function schedule() {
+    clearTimeout(pullTimer);
+    const period = Math.max(1000, Number(model.get("poll_interval_ms")) || 2000);
+    pullTimer = window.setTimeout(pull, period);
+  }
+  function pull() {
+    if (!document.hidden) model.send({ type: "pull" });
+    schedule();
+  }
+  on(document, "visibilitychange", () => { if (!document.hidden) pull(); });
+  const clock = window.setInterval(() => {
+    for (const cell of tbody.querySelectorAll("td.hfew-ago")) {
+      cell.textContent = ago(/** @type {HTMLElement} */ (cell).dataset.iso || null);
+    }
+    renderStatus();
+  }, 15000);
+
+  renderAll();
+  pull();
+
+  return () => {
+    controller.abort();
+    clearTimeout(pullTimer);
+    clearTimeout(pendingTimer);
+    clearInterval(clock);
+    model.off("change:busy change:error change:notice");
+    model.off("change:endpoints change:selection change:_rules", renderAll);
+    model.off("change:last_refresh change:total_price_per_hour change:namespace", renderStatus);
+    model.off("change:poll_interval_ms");
+    model.off("change:form");
+    root.remove();
+  };
+}
+
+export default { render };

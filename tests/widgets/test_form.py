@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+
+from hf_endpoint_widgets.widgets import CreateEndpointForm, EndpointManager
+from hf_endpoint_widgets.widgets._spec import SpecError, parse_env, validate_spec
+
+from .fakes import FakeClient
+
+SPEC = {
+    "name": "new-llm",
+    "repository": "openai-community/gpt2",
+    "task": "text-generation",
+    "framework": "pytorch",
+    "vendor": "aws",
+    "region": "us-east-1",
+    "instance_type": "nvidia-l4",
+    "instance_size": "x1",
+    "min_replica": "0",
+    "max_replica": "2",
+    "scale_to_zero_timeout": "15",
+    "type": "private",
+    "env": "MAX_BATCH=8\n# comment\nMODE=fast",
+}
+
+
+def page(widget: object, **content: object) -> None:
+    widget._handle_custom_msg(content, [])  # type: ignore[attr-defined]
+
+
+def test_validate_spec_builds_client_kwargs() -> None:
+    name, kwargs = validate_spec({**SPEC, "accelerator": "gpu"})
+    assert name == "new-llm"
+    assert kwargs == {
+        "repository": "openai-community/gpt2",
+        "framework": "pytorch",
+        "vendor": "aws",
+        "region": "us-east-1",
+        "instance_type": "nvidia-l4",
+        "instance_size": "x1",
+        "accelerator": "gpu",
+        "min_replica": 0,
+        "max_replica": 2,
+        "scale_to_zero_timeout": 15,
+        "type": "private",
+        "task": "text-generation",
+        "env": {"MAX_BATCH": "8", "MODE": "fast"},
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": "Bad_Name"}, "name"),
+        ({"name": "x" * 33}, "name"),
+        ({"name": ""}, "name"),
+        ({"repository": " "}, "repository"),
+        ({"min_replica": "1"}, "scale_to_zero_timeout"),
+        ({"max_replica": "0", "scale_to_zero_timeout": ""}, "max_replica"),
+        ({"min_replica": "-1"}, "min_replica"),
+        ({"min_replica": "two"}, "min_replica"),
+        ({"type": "protected"}, "type"),
+        ({"env": "NOT A PAIR"}, "env"),
+        ({"region": ""}, "region"),
+    ],
+)
+def test_validate_spec_rejects(change: dict, field: str) -> None:
+    with pytest.raises(SpecError) as info:
+        validate_spec({**SPEC, "accelerator": "gpu", **change})
+    assert field in info.value.fields
+
+
+def test_parse_env_refuses_duplicates() -> None:
+    with pytest.raises(ValueError, match="twice"):
+        parse_env("A=1\nA=2")
+    assert parse_env({"A": 1}) == {"A": "1"}
+
+
+def test_form_loads_the_catalog_from_the_page(client: FakeClient) -> None:
+    form = CreateEndpointForm(client)  # type: ignore[arg-type]
+    assert form.catalog_state == "" and form.hardware == []
+    page(form, type="catalog")
+    assert form.catalog_state == "ready"
+    assert [row["price_per_hour"] for row in form.hardware] == [0.067, 0.8]
+    assert form._name_rule == {"pattern": "^[a-z0-9-]+$", "max_length": 32}
+
+
+def test_create_from_the_page_shows_up_in_the_manager(client: FakeClient) -> None:
+    manager = EndpointManager(client, push=False)  # type: ignore[arg-type]
+    form = manager.create_form()
+    page(form, type="catalog")
+
+    page(form, type="create", spec=SPEC, request="c1")
+
+    assert form.created == "alice/new-llm"
+    assert form.error == "" and form.busy == ""
+    assert "alice/new-llm" in [row["id"] for row in manager.endpoints]
+    kwargs = client.raws["alice/new-llm"]["create_kwargs"]
+    assert kwargs["accelerator"] == "gpu" and kwargs["env"] == {
+        "MAX_BATCH": "8",
+        "MODE": "fast",
+    }
+
+
+def test_invalid_spec_from_the_page(client: FakeClient) -> None:
+    form = CreateEndpointForm(client)  # type: ignore[arg-type]
+    page(form, type="catalog")
+    page(form, type="create", spec={**SPEC, "instance_size": "x9"})
+    assert client.count("create") == 0
+    assert form.field_errors == {
+        "instance_type": "not in the hardware catalog of this region"
+    }
+    assert form.error.startswith("Fix the highlighted fields")
+
+
+def test_api_refusal_is_reported(client: FakeClient) -> None:
+    form = CreateEndpointForm(client)  # type: ignore[arg-type]
+    page(form, type="create", spec={**SPEC, "name": "embedder", "accelerator": "gpu"})
+    assert "Could not create alice/embedder: HTTP 409" in form.error
+    with pytest.raises(Exception, match="exists"):
+        form.submit({**SPEC, "name": "embedder", "accelerator": "gpu"})
+
+
+def test_submit_from_python(client: FakeClient) -> None:
+    form = CreateEndpointForm(client)  # type: ignore[arg-type]
+    with pytest.raises(SpecError):
+        form.submit({**SPEC, "name": "NO"})
+    endpoint = form.submit({**SPEC, "accelerator": "gpu"})
+    assert endpoint.id == "alice/new-llm"
