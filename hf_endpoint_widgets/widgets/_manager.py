@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["EndpointManager"]
 
 logger = logging.getLogger(__name__)
+
+_OPEN: list[weakref.ref[EndpointManager]] = []
+_OPEN_LOCK = threading.Lock()
 
 _METHODS = {
     "pause": "pause_inference_endpoint",
@@ -90,6 +94,23 @@ class EndpointManager(PolledWidget):
         self._action_lock = threading.Lock()
         self._selection_lock = threading.Lock()
         super().__init__(client, namespace, push, _rules=_actions.rules_for_page())
+        with _OPEN_LOCK:
+            _OPEN.append(weakref.ref(self))
+
+    @classmethod
+    def latest(cls) -> EndpointManager | None:
+        """The most recently created manager that is still open, if any.
+
+        ``%%infer`` sends to the row selected in it when no endpoint is named.
+        """
+        with _OPEN_LOCK:
+            _OPEN[:] = [ref for ref in _OPEN if (m := ref()) is not None and m.is_open]
+            return _OPEN[-1]() if _OPEN else None
+
+    @property
+    def is_open(self) -> bool:
+        """False once :meth:`close` ran."""
+        return not self._closed
 
     @traitlets.validate("selection")
     def _valid_selection(self, proposal: Any) -> list[str]:

@@ -266,3 +266,14 @@ def test_actions_accept_lists_and_endpoint_objects(client: FakeClient) -> None:
     m.selected = running
     m.pause(*m.selected)
     assert ("pause", "alice/chat-llm") in client.calls
+
+
+def test_latest_is_the_newest_open_manager(client: FakeClient) -> None:
+    first = manager(client)
+    second = manager(client)
+    assert EndpointManager.latest() is second
+
+    second.close()
+    assert EndpointManager.latest() is first and not second.is_open
+    first.close()
+    assert EndpointManager.latest() is None
