@@ -303,7 +303,12 @@ class EndpointsClient(ClientBase):
     ) -> InferenceClient:
         """An :class:`InferenceClient` for a deployed endpoint, sharing this pool."""
         return InferenceClient(
-            url, token=self._token, endpoint=endpoint, task=task, http=self._http
+            url,
+            token=self._token,
+            endpoint=endpoint,
+            task=task,
+            http=self._http,
+            transport=self._transport,
         )
 
     def async_inference_client(

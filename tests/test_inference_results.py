@@ -1,0 +1,123 @@
+"""Result objects without IPython: shapes, escaping, formats."""
+
+from __future__ import annotations
+
+import pytest
+
+from hf_endpoint_widgets._results import (
+    ClassificationResult,
+    FeatureExtractionResult,
+    FillMaskResult,
+    ImageResult,
+    JsonResult,
+    QuestionAnsweringResult,
+    TextResult,
+    TokenClassificationResult,
+    make_result,
+)
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+@pytest.mark.parametrize(
+    ("raw", "task", "cls"),
+    [
+        ([{"generated_text": "hi"}], "text-generation", TextResult),
+        ({"text": "hello"}, "automatic-speech-recognition", TextResult),
+        ([{"summary_text": "short"}], None, TextResult),
+        (
+            [{"label": "a", "score": 0.2}, {"label": "b", "score": 0.8}],
+            None,
+            ClassificationResult,
+        ),
+        ([[{"label": "a", "score": 0.2}]], "text-classification", ClassificationResult),
+        (
+            [
+                {
+                    "entity_group": "PER",
+                    "score": 0.9,
+                    "word": "Ada",
+                    "start": 0,
+                    "end": 3,
+                }
+            ],
+            None,
+            TokenClassificationResult,
+        ),
+        (
+            [{"score": 0.5, "token": 1, "token_str": "x", "sequence": "a x"}],
+            None,
+            FillMaskResult,
+        ),
+        (
+            {"answer": "Paris", "score": 0.9, "start": 0, "end": 5},
+            None,
+            QuestionAnsweringResult,
+        ),
+        ([[0.1, 0.2], [0.3, 0.4]], None, FeatureExtractionResult),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, None, ImageResult),
+        ({"anything": [1, 2]}, None, JsonResult),
+        ({"anything": 1}, "text-classification", JsonResult),
+    ],
+)
+def test_result_class_by_task_or_shape(raw, task, cls):
+    assert type(make_result(raw, task=task)) is cls
+
+
+def test_server_text_is_escaped_in_every_html_output():
+    results = [
+        make_result([{"generated_text": EVIL}]),
+        make_result([{"label": EVIL, "score": 1.0}]),
+        make_result(
+            [{"entity": EVIL, "score": 1, "word": "x", "start": 0, "end": 1}],
+            inputs=EVIL,
+        ),
+        make_result([{"score": 1, "token_str": EVIL, "sequence": EVIL}]),
+        make_result(
+            {"answer": EVIL, "score": 1, "start": 0, "end": 3},
+            inputs={"question": EVIL, "context": EVIL},
+        ),
+        make_result({"x": EVIL}, display="html"),
+        make_result([{"label": EVIL, "score": 1.0}], display="table"),
+    ]
+
+    for result in results:
+        html = result._repr_mimebundle_().get("text/html", "")
+        assert "<img" not in html, type(result).__name__
+        assert "text/plain" in result._repr_mimebundle_()
+
+
+def test_classification_is_sorted_and_bars_are_bounded():
+    result = make_result([{"label": "a", "score": 0.2}, {"label": "b", "score": 1.7}])
+
+    assert [label for label, _ in result.labels] == ["b", "a"]
+    assert "width:100.0%" in result._repr_mimebundle_()["text/html"]
+
+
+def test_feature_extraction_summary_and_numpy():
+    result = make_result([[3.0, 4.0]], task="feature-extraction")
+
+    assert result.to_numpy().shape == (1, 2)
+    assert "norm 5.0000" in repr(result)
+
+
+def test_json_and_binary_answers():
+    assert make_result({"a": 1}).json() == {"a": 1}
+    image = make_result(b"\xff\xd8\xff" + b"\x00" * 10, task="text-to-image")
+    assert set(image._repr_mimebundle_()) == {"image/jpeg", "text/plain"}
+    with pytest.raises(TypeError):
+        image.json()
+    audio = make_result(b"RIFF", content_type="audio/wav")
+    assert repr(audio) == "<4 bytes of audio/wav>"
+
+
+def test_formats():
+    result = make_result([{"label": "a", "score": 0.5}])
+
+    assert set(result.with_format("json")._repr_mimebundle_()) == {
+        "application/json",
+        "text/plain",
+    }
+    assert set(result.with_format("text")._repr_mimebundle_()) == {"text/plain"}
+    with pytest.raises(ValueError, match="format must be one of"):
+        result.with_format("pdf")
