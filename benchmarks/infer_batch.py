@@ -11,14 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import time
 from functools import partial
-from pathlib import Path
 
 import httpx2
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.infer_common import Server, machine, sandbox_process, summary
 from hf_endpoint_widgets import InferenceClient

@@ -15,13 +15,9 @@ import contextlib
 import io
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import httpx2
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.infer_common import machine, sandbox_process
 

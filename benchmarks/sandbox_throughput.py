@@ -18,8 +18,6 @@ from pathlib import Path
 
 import httpx2
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from hf_endpoint_widgets import sandbox
 from hf_endpoint_widgets.sandbox._backend import DEFAULT_TOKEN
 
