@@ -10,7 +10,7 @@ import traitlets
 
 from hf_endpoint_widgets._poller import PollState
 from hf_endpoint_widgets._refs import endpoint_ref
-from hf_endpoint_widgets._tables import endpoint_row, status_value
+from hf_endpoint_widgets._tables import endpoint_row, status_value, style_endpoints
 from hf_endpoint_widgets.errors import (
     InferenceEndpointError,
     InferenceEndpointTimeoutError,
@@ -19,6 +19,8 @@ from hf_endpoint_widgets.widgets._assets import asset
 from hf_endpoint_widgets.widgets._base import PolledWidget, resolve_client
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from hf_endpoint_widgets._client import EndpointsClient
     from hf_endpoint_widgets._models import InferenceEndpoint
 
@@ -90,6 +92,21 @@ class StatusBadge(PolledWidget):
     def id(self) -> str:
         """``"namespace/name"`` of the endpoint followed."""
         return self._id
+
+    def __repr__(self) -> str:
+        replicas = f" {self.ready_replica}/{self.target_replica}"
+        shown = replicas if self.target_replica is not None else ""
+        return f"StatusBadge({self._id!r}: {self.status or 'unknown'}{shown})"
+
+    def _static_html(self) -> str:
+        return str(style_endpoints(self._frame()).to_html())
+
+    def _frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"endpoint": self._id, "status": self.status, "message": self.message}]
+        )
 
     def wait_for(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
 from collections import deque
@@ -73,12 +74,28 @@ class MessageWidget(anywidget.AnyWidget):
                 return
             self._seen_requests.append(request)
         try:
-            self._handle_msg(str(content["type"]), content)
+            self._handle_page_msg(str(content["type"]), content)
         except Exception as exc:
             logger.exception("%s failed to handle %r", type(self).__name__, content)
             self.error = f"Unexpected error: {describe_error(exc)}"
 
-    def _handle_msg(self, kind: str, content: Mapping[str, Any]) -> None:
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        data["text/html"] = self._static_html()
+        return data, metadata
+
+    def _static_html(self) -> str:
+        """What front ends that cannot render widgets show (nbviewer, a VS Code
+        without widget support); front ends that render widgets ignore it."""
+        return (
+            f"<p>{html.escape(type(self).__name__)}: open this notebook in "
+            "JupyterLab, Notebook 7 or Colab to use the widget.</p>"
+        )
+
+    def _handle_page_msg(self, kind: str, content: Mapping[str, Any]) -> None:
         if kind == "dismiss":
             self.dismiss()
         else:
@@ -152,7 +169,7 @@ class PolledWidget(MessageWidget):
         self._hidden_cause = _cause(self._poller.state)
         super().dismiss()
 
-    def _handle_msg(self, kind: str, content: Mapping[str, Any]) -> None:
+    def _handle_page_msg(self, kind: str, content: Mapping[str, Any]) -> None:
         if kind == "pull":
             self._poller.tick()
             self._sync(self._poller.state)
@@ -160,7 +177,7 @@ class PolledWidget(MessageWidget):
             self.refresh()
             self.notice = f"Refreshed at {iso_utc(datetime.now(timezone.utc))[11:19]}"
         else:
-            super()._handle_msg(kind, content)
+            super()._handle_page_msg(kind, content)
 
     def _on_poll(self, state: PollState, pushed: bool) -> None:
         if pushed and not self.push:

@@ -147,14 +147,14 @@ class CreateEndpointForm(MessageWidget):
         assert endpoint is not None
         return endpoint
 
-    def _handle_msg(self, kind: str, content: Mapping[str, Any]) -> None:
+    def _handle_page_msg(self, kind: str, content: Mapping[str, Any]) -> None:
         if kind == "create":
             spec = content.get("spec")
             self._create(spec if isinstance(spec, Mapping) else {}, page=True)
         elif kind == "catalog":
             self.load_hardware(refresh=bool(content.get("refresh")))
         else:
-            super()._handle_msg(kind, content)
+            super()._handle_page_msg(kind, content)
 
     def _create(
         self, spec: Mapping[str, Any], *, page: bool

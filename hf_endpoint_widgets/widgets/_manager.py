@@ -13,7 +13,7 @@ import traitlets
 
 from hf_endpoint_widgets._poller import PollState
 from hf_endpoint_widgets._refs import endpoint_ref
-from hf_endpoint_widgets._tables import endpoints_dataframe
+from hf_endpoint_widgets._tables import endpoints_dataframe, style_endpoints
 from hf_endpoint_widgets.widgets import _actions
 from hf_endpoint_widgets.widgets._assets import asset
 from hf_endpoint_widgets.widgets._base import PolledWidget, resolve_client
@@ -146,6 +146,18 @@ class EndpointManager(PolledWidget):
         """
         self._run("delete", self._ids(endpoints))
 
+    def __repr__(self) -> str:
+        counts: dict[str, int] = {}
+        for row in self.endpoints:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        return f"EndpointManager({self.namespace!r}: {summary or 'no endpoints'})"
+
+    def _static_html(self) -> str:
+        frame = self.to_dataframe()
+        columns = ["name", "status", "task", "instance_type", "price_per_hour", "url"]
+        return str(style_endpoints(frame[columns]).to_html())
+
     def create_form(self) -> CreateEndpointForm:
         """Return a creation form bound to this manager's client and namespace."""
         return CreateEndpointForm(self._client, namespace=self.namespace)
@@ -169,7 +181,7 @@ class EndpointManager(PolledWidget):
             ids.append(f"{namespace}/{name}")
         return ids if ids else list(self.selection)
 
-    def _handle_msg(self, kind: str, content: Mapping[str, Any]) -> None:
+    def _handle_page_msg(self, kind: str, content: Mapping[str, Any]) -> None:
         if kind == "action":
             names = content.get("names") or []
             action = str(content.get("action", ""))
@@ -179,7 +191,7 @@ class EndpointManager(PolledWidget):
             if self.form is None:
                 self.form = self.create_form()
         else:
-            super()._handle_msg(kind, content)
+            super()._handle_page_msg(kind, content)
 
     def _run(
         self,

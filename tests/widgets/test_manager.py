@@ -277,3 +277,21 @@ def test_latest_is_the_newest_open_manager(client: FakeClient) -> None:
     assert EndpointManager.latest() is first and not second.is_open
     first.close()
     assert EndpointManager.latest() not in (first, second)
+
+
+def test_front_ends_without_widgets_get_an_escaped_static_table(
+    client: FakeClient,
+) -> None:
+    m = manager(client)
+    badge = StatusBadge("chat-llm", client, push=False)  # type: ignore[arg-type]
+
+    data, _ = m._repr_mimebundle_()
+    badge_data, _ = badge._repr_mimebundle_()
+
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"] == (
+        "EndpointManager('alice': 1 paused, 1 running, 1 scaledToZero)"
+    )
+    assert "chat-llm" in data["text/html"] and "● running" in data["text/html"]
+    assert badge_data["text/plain"].startswith("StatusBadge('alice/chat-llm': running")
+    assert client.token not in data["text/html"] + badge_data["text/html"]
