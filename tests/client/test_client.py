@@ -331,3 +331,18 @@ def test_endpoint_objects_act_through_their_client(
     assert isinstance(endpoint.fetch(), InferenceEndpoint)
     endpoint.delete()
     assert "my-bert" not in fake.store["alice"]
+
+
+def test_accepts_huggingface_hub_endpoint_objects(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    hub = pytest.importorskip("huggingface_hub")
+    fake.add("acme", "shared")
+    theirs = hub.InferenceEndpoint.from_raw(
+        fake.store["acme"]["shared"], namespace="acme", token="hf_unused"
+    )
+
+    ours = client.pause_inference_endpoint(theirs)
+
+    assert ours.id == "acme/shared" and ours.status == "paused"
+    assert fake.sent("POST")[0].url.path == "/v2/endpoint/acme/shared/pause"
