@@ -272,7 +272,9 @@ function render({ model, el, host }) {
     const url = h("td", "hfew-col-url");
     if (row.url) {
       const link = h("a", "hfew-url", row.url.replace(/^https?:\/\//, ""));
-      Object.assign(link, { href: row.url, target: "_blank", rel: "noopener noreferrer" });
+      Object.assign(link, {
+        href: row.url, target: "_blank", rel: "noopener noreferrer", title: row.url,
+      });
       const copy = button("Copy", "hfew-button hfew-button--quiet hfew-copy", "hfew-copy");
       copy.dataset.url = row.url;
       copy.setAttribute("aria-label", `Copy the URL of ${row.id}`);

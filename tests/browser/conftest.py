@@ -2,7 +2,11 @@
 
 One Jupyter server serves both UIs; its kernels reach a sandbox that runs in the
 test process, so tests can change endpoints behind the widgets' back. Every test
-gets its own notebook (its own kernel) and its sessions are deleted afterwards.
+gets its own notebook (its own kernel) and its sessions are deleted afterwards. A
+second server, started only when a test asks for it, gives its kernels no token
+at all, as on a new user's machine.
+
+Pages may only reach loopback; JavaScript errors and dialogs fail the test.
 Screenshots and, on failure, Playwright traces land in ``artifacts/browser/``.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -39,8 +44,22 @@ CHROMIUM_ARGS = [
 ]
 # Notebook 7 raises these on every load, with or without widgets.
 KNOWN_PAGE_ERRORS = ("reading 'schema'", "not registered")
-
-pytestmark = pytest.mark.browser
+# Variables a kernel must not inherit from the test process unless a server sets them.
+KERNEL_ENV = ("HF_TOKEN", "HF_INFERENCE_ENDPOINTS_API", "HF_ENDPOINT", "HFEW_PUSH")
+# User settings of every test server: widget state is saved with the notebook, so
+# tests can check what that state holds.
+USER_SETTINGS = {
+    "@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings": {
+        "saveState": True
+    },
+}
+# Endpoints every test starts with: name -> (task, status).
+SEEDED = {
+    "chat-llm": ("text-generation", "running"),
+    "embedder": ("feature-extraction", "paused"),
+    "classifier": ("text-classification", "scaledToZero"),
+    "summarizer": ("summarization", "running"),
+}
 
 
 def chromium_path() -> str:
@@ -59,6 +78,10 @@ def _free_port() -> int:
 def start_jupyter(base: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     """Start ``jupyter lab`` on a free loopback port; return it and its URL."""
     (base / "config" / "labconfig").mkdir(parents=True)
+    for name, values in USER_SETTINGS.items():
+        path = base / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     (base / "config" / "labconfig" / "page_config.json").write_text(
         json.dumps(
             {
@@ -76,7 +99,7 @@ def start_jupyter(base: Path, env: dict[str, str]) -> tuple[subprocess.Popen, st
         "IPYTHONDIR": str(base / "ipython"),
         **env,
     }
-    for name in ("HF_TOKEN", "HF_INFERENCE_ENDPOINTS_API", "HF_ENDPOINT"):
+    for name in KERNEL_ENV:
         if name not in env:
             full_env.pop(name, None)
     cmd = [
@@ -88,6 +111,8 @@ def start_jupyter(base: Path, env: dict[str, str]) -> tuple[subprocess.Popen, st
         "--LabApp.extension_manager=readonly",
         f"--LabApp.workspaces_dir={base / 'ws'}",
         f"--JupyterNotebookApp.workspaces_dir={base / 'ws'}",
+        f"--LabApp.user_settings_dir={base / 'settings'}",
+        f"--JupyterNotebookApp.user_settings_dir={base / 'settings'}",
         "--LabApp.expose_app_in_browser=True",
         "--JupyterNotebookApp.expose_app_in_browser=True",
     ]  # fmt: skip
@@ -131,11 +156,24 @@ def delete_sessions(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[Any]:
-    """The sandbox the notebooks' kernels talk to, fast enough for tests."""
+    """The sandbox the notebooks' kernels talk to, with a token of its own so
+    tests can look for it in pages and files."""
     from hf_endpoint_widgets import sandbox
 
-    with sandbox.start(speed=1.0) as sb:
+    token = f"hf_e2e_{secrets.token_hex(16)}"
+    with sandbox.start(speed=1.0, token=token) as sb:
         yield sb
+
+
+@pytest.fixture
+def sb(sandbox_server) -> Iterator[Any]:
+    """The session sandbox, reset to the :data:`SEEDED` endpoints at speed 1."""
+    sandbox_server.reset()
+    sandbox_server.speed = 1.0
+    for name, (task, status) in SEEDED.items():
+        sandbox_server.seed(name, task=task, status=status)
+    yield sandbox_server
+    sandbox_server.clear_faults()
 
 
 @pytest.fixture(scope="session")
@@ -150,6 +188,16 @@ def jupyter(tmp_path_factory, sandbox_server) -> Iterator[dict[str, Any]]:
         "PYTHONPATH": str(ROOT),
     }
     proc, url = start_jupyter(base, env)
+    yield {"url": url, "root": base / "root", "proc": proc}
+    stop_jupyter(proc)
+
+
+@pytest.fixture(scope="session")
+def bare_jupyter(tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """A Jupyter server whose kernels get no token and no API address: a notebook
+    run there starts its own sandbox, as a new user's would."""
+    base = tmp_path_factory.mktemp("bare-jupyter")
+    proc, url = start_jupyter(base, {"PYTHONPATH": str(ROOT)})
     yield {"url": url, "root": base / "root", "proc": proc}
     stop_jupyter(proc)
 
@@ -182,6 +230,14 @@ def page(browser, request, jupyter) -> Iterator[Any]:
     errors: list[str] = []
     new_page.on("pageerror", lambda exc: errors.append(str(exc)))
     new_page.page_errors = errors
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    new_page.on("dialog", on_dialog)
+    new_page.dialogs = dialogs
     yield new_page
 
     failed = getattr(request.node, "rep_call", None)
@@ -195,6 +251,7 @@ def page(browser, request, jupyter) -> Iterator[Any]:
     delete_sessions(jupyter["url"])
     unexpected = [e for e in errors if not any(k in e for k in KNOWN_PAGE_ERRORS)]
     assert not unexpected, f"JavaScript errors on the page: {unexpected}"
+    assert not dialogs, f"Dialogs opened on the page: {dialogs}"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

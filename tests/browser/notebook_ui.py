@@ -20,6 +20,16 @@ KERNEL_READY = """() => {
   return !!(sc && sc.isReady && sc.session?.kernel
             && sc.kernelDisplayStatus === 'idle');
 }"""
+ALL_EXECUTED = """() => {
+  const panel = window.jupyterapp?.shell?.currentWidget;
+  const cells = panel?.content?.model?.cells;
+  if (!cells || panel.sessionContext.kernelDisplayStatus !== 'idle') return false;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type === 'code' && cell.executionCount == null) return false;
+  }
+  return true;
+}"""
 KERNEL_IDLE = """() => {
   const sc = window.jupyterapp?.shell?.currentWidget?.sessionContext;
   return !!(sc && sc.kernelDisplayStatus === 'idle');
@@ -63,9 +73,25 @@ def wait_idle(page: Any, timeout: float = 120_000) -> None:
     page.wait_for_function(KERNEL_IDLE, timeout=timeout)
 
 
+def wait_all_executed(page: Any, timeout: float = 120_000) -> None:
+    """Wait until every code cell ran and the kernel is idle."""
+    page.wait_for_function(ALL_EXECUTED, timeout=timeout)
+
+
+def run_cell(page: Any, cells: Any, index: int) -> None:
+    """Run one cell in place (Ctrl+Enter in its editor)."""
+    cells.nth(index).locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+
+
 def save(page: Any) -> None:
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_timeout(500)
+    """Save the current notebook and return once the file is written."""
+    page.evaluate(
+        """async () => {
+          await window.jupyterapp.commands.execute('docmanager:save');
+          return true;
+        }"""
+    )
 
 
 def set_dark_theme(page: Any, dark: bool) -> None:
@@ -75,5 +101,6 @@ def set_dark_theme(page: Any, dark: bool) -> None:
         theme,
     )
     page.wait_for_function(
-        "d => document.body.dataset.jpThemeLight === (d ? 'false' : 'true')", dark
+        "d => document.body.dataset.jpThemeLight === (d ? 'false' : 'true')",
+        arg=dark,
     )
