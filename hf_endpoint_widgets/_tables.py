@@ -297,6 +297,8 @@ def style_endpoints(df: pd.DataFrame) -> Styler:
     formatters: dict[str, Callable[[object], str]] = {}
     if "status" in df.columns:
         formatters["status"] = _status_label
+    if "price_per_hour" in df.columns:
+        formatters["price_per_hour"] = "{:.3f}".format
     styler = df.style.format(formatters, escape="html", na_rep="")
     styler = styler.format_index(escape="html", axis=1)
     if "status" in df.columns:

@@ -103,3 +103,22 @@ def test_styler_escapes_and_marks_status_with_text() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "✖ failed" in html and "● running" in html
     assert "var(--jp-error-color1" in html
+
+
+def test_styler_shows_prices_to_the_tenth_of_a_cent() -> None:
+    hardware = [
+        InferenceEndpointHardware(
+            vendor="aws",
+            region="us-east-1",
+            id="aws-us-east-1-nvidia-l4-x1",
+            accelerator="gpu",
+            instance_type="nvidia-l4",
+            instance_size="x1",
+            price_per_hour=0.066,
+        )
+    ]
+    frame = endpoints_dataframe([endpoint("a")], hardware=hardware)
+
+    html = style_endpoints(frame[["name", "price_per_hour"]]).to_html()
+
+    assert ">0.066<" in html and "0.066000" not in html
