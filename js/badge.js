@@ -42,7 +42,9 @@ function render({ model, el }) {
   alert.setAttribute("role", "alert");
   alert.dataset.testid = "hfew-badge-error";
   const alertText = h("span", "hfew-badge-error-text");
-  const dismiss = /** @type {HTMLButtonElement} */ (h("button", "hfew-icon-button", "×"));
+  const dismiss = /** @type {HTMLButtonElement} */ (
+    h("button", "hfew-icon-button", "×")
+  );
   dismiss.type = "button";
   dismiss.setAttribute("aria-label", "Dismiss error");
   alert.append(alertText, dismiss);

@@ -20,10 +20,17 @@ function h(tag, className, text) {
 
 /** @param {HardwareRow} row */
 function computeLabel(row) {
-  const memory = row.gpu_memory_gb ? `${row.gpu_memory_gb} GB GPU` : `${row.memory_gb ?? "?"} GB`;
-  const price = row.price_per_hour == null ? "price unknown" : `${money.format(row.price_per_hour)}/h`;
-  const count = row.num_accelerators && row.num_accelerators > 1 ? `${row.num_accelerators}× ` : "";
-  return `${row.instance_type} · ${row.instance_size} — ${count}${row.architecture || row.accelerator}` +
+  const memory = row.gpu_memory_gb
+    ? `${row.gpu_memory_gb} GB GPU`
+    : `${row.memory_gb ?? "?"} GB`;
+  const price =
+    row.price_per_hour == null
+      ? "price unknown"
+      : `${money.format(row.price_per_hour)}/h`;
+  const many = row.num_accelerators && row.num_accelerators > 1;
+  const count = many ? `${row.num_accelerators}× ` : "";
+  const kind = `${count}${row.architecture || row.accelerator}`;
+  return `${row.instance_type} · ${row.instance_size} — ${kind}` +
     `, ${memory} — ${price}`;
 }
 
@@ -56,7 +63,8 @@ function render({ model, el }) {
   const grid = h("div", "hfew-form-grid");
   root.append(title, alert, notice, grid);
 
-  /** @type {Record<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>} */
+  /** @typedef {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} Field */
+  /** @type {Record<string, Field>} */
   const fields = {};
   /** @type {Record<string, HTMLElement>} */
   const hints = {};
@@ -86,19 +94,26 @@ function render({ model, el }) {
   }
 
   field("name", "Name", "input", { autocomplete: "off", spellcheck: "false" });
-  field("repository", "Repository", "input", { placeholder: "org/model", spellcheck: "false" });
+  field("repository", "Repository", "input", {
+    placeholder: "org/model",
+    spellcheck: "false",
+  });
   field("revision", "Revision (optional)", "input", { spellcheck: "false" });
   field("task", "Task", "select");
   field("framework", "Framework", "select");
   field("vendor", "Vendor", "select");
   field("region", "Region", "select");
   field("instance", "Instance", "select");
-  field("min_replica", "Min replicas", "input", { type: "number", min: "0", value: "1" });
-  field("max_replica", "Max replicas", "input", { type: "number", min: "1", value: "1" });
+  const replicas = (/** @type {string} */ min) => ({ type: "number", min, value: "1" });
+  field("min_replica", "Min replicas", "input", replicas("0"));
+  field("max_replica", "Max replicas", "input", replicas("1"));
   field("scale_to_zero_timeout", "Scale to zero after (minutes, empty: never)", "input",
     { type: "number", min: "1" });
   field("type", "Type", "select");
-  field("env", "Environment (KEY=VALUE per line)", "textarea", { rows: "3", spellcheck: "false" });
+  field("env", "Environment (KEY=VALUE per line)", "textarea", {
+    rows: "3",
+    spellcheck: "false",
+  });
   const reload = h("button", "hfew-button hfew-button--quiet", "Reload catalog");
   reload.type = "button";
   reload.dataset.testid = "hfew-reload-catalog";
@@ -119,7 +134,9 @@ function render({ model, el }) {
     const name = value("name");
     if (!name) return "Required.";
     if (name.length > rule.max_length) return `At most ${rule.max_length} characters.`;
-    if (!new RegExp(rule.pattern).test(name)) return "Only lowercase letters, digits and '-'.";
+    if (!new RegExp(rule.pattern).test(name)) {
+      return "Only lowercase letters, digits and '-'.";
+    }
     return "";
   }
   function scaleProblem() {
@@ -135,13 +152,17 @@ function render({ model, el }) {
     if (problems.instance_type) problems.instance = problems.instance_type;
     const local = { name: nameProblem(), scale_to_zero_timeout: scaleProblem() };
     for (const name of Object.keys(fields)) {
-      const text = (touched.has(name) && local[/** @type {"name"} */ (name)]) || problems[name] || "";
+      const own = touched.has(name) && local[/** @type {"name"} */ (name)];
+      const text = own || problems[name] || "";
       hints[name].textContent = text;
       fields[name].setAttribute("aria-invalid", text ? "true" : "false");
     }
     const row = selectedCompute();
-    if (!hints.instance.textContent && row) hints.instance.textContent = computeLabel(row);
-    submit.disabled = Boolean(model.get("busy")) || Boolean(nameProblem() || scaleProblem());
+    if (!hints.instance.textContent && row) {
+      hints.instance.textContent = computeLabel(row);
+    }
+    const invalid = Boolean(nameProblem() || scaleProblem());
+    submit.disabled = Boolean(model.get("busy")) || invalid;
   }
 
   function selectedCompute() {
@@ -152,22 +173,28 @@ function render({ model, el }) {
     const state = model.get("catalog_state");
     const vendors = [...new Set(rows.map((row) => row.vendor))];
     fill(/** @type {HTMLSelectElement} */ (fields.vendor), vendors.map((v) => [v, v]));
-    const regions = [...new Set(rows.filter((r) => r.vendor === value("vendor")).map((r) => r.region))];
+    const inVendor = rows.filter((r) => r.vendor === value("vendor"));
+    const regions = [...new Set(inVendor.map((r) => r.region))];
     fill(/** @type {HTMLSelectElement} */ (fields.region), regions.map((r) => [r, r]));
     const computes = rows
       .filter((r) => r.vendor === value("vendor") && r.region === value("region"))
       .sort((a, b) => (a.price_per_hour ?? 1e9) - (b.price_per_hour ?? 1e9));
-    fill(/** @type {HTMLSelectElement} */ (fields.instance), computes.map((r) => [r.id, computeLabel(r)]));
+    const choices = computes.map((r) => [r.id, computeLabel(r)]);
+    fill(/** @type {HTMLSelectElement} */ (fields.instance), choices);
     reload.hidden = state !== "failed";
     hints.vendor.textContent = state === "loading" ? "Loading the hardware catalog…"
-      : state === "ready" && rows.length === 0 ? "No hardware available in this namespace." : "";
+      : state === "ready" && rows.length === 0
+        ? "No hardware available in this namespace."
+        : "";
     showProblems();
   }
   function fillChoices() {
     const blank = [["", "(none)"]];
     const tasks = (model.get("tasks") || []).map((/** @type {string} */ t) => [t, t]);
     fill(/** @type {HTMLSelectElement} */ (fields.task), [...blank, ...tasks]);
-    const frameworks = (model.get("frameworks") || []).map((/** @type {string} */ f) => [f, f]);
+    const frameworks = (model.get("frameworks") || []).map(
+      (/** @type {string} */ f) => [f, f],
+    );
     fill(/** @type {HTMLSelectElement} */ (fields.framework), frameworks);
     const types = (model.get("types") || []).map((/** @type {string} */ t) => [t, t]);
     fill(/** @type {HTMLSelectElement} */ (fields.type), types);
@@ -218,10 +245,12 @@ function render({ model, el }) {
     submit.disabled = true;
     model.send({ type: "create", spec, request: `${Date.now()}-${Math.random()}` });
   }, { signal });
-  reload.addEventListener("click", () => model.send({ type: "catalog", refresh: true }), { signal });
+  const reloadCatalog = () => model.send({ type: "catalog", refresh: true });
+  reload.addEventListener("click", reloadCatalog, { signal });
   dismiss.addEventListener("click", () => model.send({ type: "dismiss" }), { signal });
 
-  const statusEvents = "change:error change:notice change:busy change:field_errors change:namespace";
+  const statusEvents =
+    "change:error change:notice change:busy change:field_errors change:namespace";
   model.on(statusEvents, renderStatus);
   model.on("change:hardware change:catalog_state", fillPickers);
   model.on("change:tasks change:frameworks change:types", fillChoices);

@@ -161,7 +161,8 @@ function render({ model, el, host }) {
   const confirmInput = h("input", "hfew-input");
   confirmInput.dataset.testid = "hfew-confirm-input";
   confirmInput.autocomplete = "off";
-  const confirmYes = button("Delete", "hfew-button hfew-button--danger", "hfew-confirm-delete");
+  const danger = "hfew-button hfew-button--danger";
+  const confirmYes = button("Delete", danger, "hfew-confirm-delete");
   const confirmNo = button("Cancel", "hfew-button", "hfew-confirm-cancel");
   const confirmText = h("span", "hfew-confirm-text");
   confirmLabel.append(confirmText, confirmInput);
@@ -250,7 +251,10 @@ function render({ model, el, host }) {
     const check = h("td", "hfew-col-check");
     check.append(box);
     const name = h("td", "hfew-col-name");
-    name.append(h("span", "hfew-name", row.name), h("span", "hfew-muted", row.namespace));
+    name.append(
+      h("span", "hfew-name", row.name),
+      h("span", "hfew-muted", row.namespace),
+    );
     const status = h("td", "hfew-col-status");
     status.append(statusNode(row.status));
     status.title = row.message || "";
@@ -275,7 +279,8 @@ function render({ model, el, host }) {
       Object.assign(link, {
         href: row.url, target: "_blank", rel: "noopener noreferrer", title: row.url,
       });
-      const copy = button("Copy", "hfew-button hfew-button--quiet hfew-copy", "hfew-copy");
+      const quiet = "hfew-button hfew-button--quiet hfew-copy";
+      const copy = button("Copy", quiet, "hfew-copy");
       copy.dataset.url = row.url;
       copy.setAttribute("aria-label", `Copy the URL of ${row.id}`);
       url.append(link, copy);
@@ -296,14 +301,16 @@ function render({ model, el, host }) {
     allBox.checked = shown.length > 0 && picked === shown.length;
     allBox.indeterminate = picked > 0 && picked < shown.length;
     for (const [key] of COLUMNS) {
-      const sort = view.sortKey === key ? (view.sortDir > 0 ? "ascending" : "descending")
+      const direction = view.sortDir > 0 ? "ascending" : "descending";
+      const sort = view.sortKey === key ? direction
         : "none";
       if (key !== "url") heads[key].setAttribute("aria-sort", sort);
     }
     const total = rows().length;
     empty.hidden = shown.length > 0;
     empty.textContent = total ? "No endpoint matches the filters."
-      : `No endpoints in ${model.get("namespace")} yet. Create one with “New endpoint”.`;
+      : `No endpoints in ${model.get("namespace")} yet. ` +
+        "Create one with “New endpoint”.";
   }
 
   function renderActions() {
@@ -315,7 +322,8 @@ function render({ model, el, host }) {
       const ok = chosen.length > 0 && chosen.every(
         (row) => accepted.includes("*") || accepted.includes(row.status));
       buttons[action].disabled = Boolean(inFlight) || !ok;
-      buttons[action].textContent = inFlight === action ? `${label.replace("…", "")}…` : label;
+      const working = `${label.replace("…", "")}…`;
+      buttons[action].textContent = inFlight === action ? working : label;
     }
     refresh.disabled = Boolean(inFlight);
     root.setAttribute("aria-busy", inFlight ? "true" : "false");
@@ -325,7 +333,8 @@ function render({ model, el, host }) {
     title.textContent = `Inference Endpoints · ${model.get("namespace")}`;
     const every = Math.round((model.get("poll_interval_ms") || 0) / 1000);
     const changed = ago(model.get("last_refresh") || null);
-    live.textContent = `Checked every ${every} s${changed ? ` · last change ${changed}` : ""}`;
+    const last = changed ? ` · last change ${changed}` : "";
+    live.textContent = `Checked every ${every} s${last}`;
     const burn = model.get("total_price_per_hour") || 0;
     const running = rows().filter((row) => row.status === "running").length;
     cost.textContent = `Running now: ${money.format(burn)}/h across ${running} ` +
@@ -352,7 +361,8 @@ function render({ model, el, host }) {
   }
   function phrase() {
     const ids = selection();
-    return ids.length === 1 ? ids[0].split("/").pop() || "" : `delete ${ids.length} endpoints`;
+    if (ids.length === 1) return ids[0].split("/").pop() || "";
+    return `delete ${ids.length} endpoints`;
   }
   /** @param {string} action */
   function runAction(action) {
@@ -392,7 +402,9 @@ function render({ model, el, host }) {
     settle();
   });
   model.on("change:endpoints change:selection change:_rules", renderAll);
-  model.on("change:last_refresh change:total_price_per_hour change:namespace", renderStatus);
+  const statusEvents =
+    "change:last_refresh change:total_price_per_hour change:namespace";
+  model.on(statusEvents, renderStatus);
   model.on("change:poll_interval_ms", () => { renderStatus(); schedule(); });
 
   on(actions, "click", (event) => {
@@ -402,19 +414,26 @@ function render({ model, el, host }) {
   });
   on(refresh, "click", () => send({ type: "refresh" }));
   on(dismiss, "click", () => send({ type: "dismiss" }));
-  on(confirmInput, "input", () => { confirmYes.disabled = confirmInput.value !== phrase(); });
+  on(confirmInput, "input", () => {
+    confirmYes.disabled = confirmInput.value !== phrase();
+  });
   on(confirm, "keydown", (event) => { if (event.key === "Escape") closeConfirm(); });
   on(confirmNo, "click", closeConfirm);
   on(confirmYes, "click", () => {
     if (confirmInput.value !== phrase() || busy()) return;
     confirm.hidden = true;
     hold("delete");
-    send({ type: "action", action: "delete", names: selection(), confirm: confirmInput.value });
+    const typed = confirmInput.value;
+    send({ type: "action", action: "delete", names: selection(), confirm: typed });
   });
   on(filter, "input", () => { view.filter = filter.value; renderTable(); });
-  on(statusFilter, "change", () => { view.status = statusFilter.value; renderTable(); });
+  on(statusFilter, "change", () => {
+    view.status = statusFilter.value;
+    renderTable();
+  });
   on(thead, "click", (event) => {
-    const key = /** @type {HTMLElement} */ (event.target).closest("button")?.dataset.key;
+    const target = /** @type {HTMLElement} */ (event.target);
+    const key = target.closest("button")?.dataset.key;
     if (!key) return;
     view.sortDir = view.sortKey === key ? -view.sortDir : 1;
     view.sortKey = key;
@@ -434,7 +453,9 @@ function render({ model, el, host }) {
   });
   on(tbody, "click", async (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
-    const copy = /** @type {HTMLButtonElement | null} */ (target.closest("button.hfew-copy"));
+    const copy = /** @type {HTMLButtonElement | null} */ (
+      target.closest("button.hfew-copy")
+    );
     if (!copy) return;
     const ok = await copyText(copy.dataset.url || "");
     copy.textContent = ok ? "Copied" : "Copy failed";
@@ -468,7 +489,9 @@ function render({ model, el, host }) {
     create.setAttribute("aria-expanded", String(open));
     if (open && !model.get("form")) send({ type: "new_endpoint" });
   });
-  model.on("change:form", () => { if (model.get("form")) embedForm(model.get("form")); });
+  model.on("change:form", () => {
+    if (model.get("form")) embedForm(model.get("form"));
+  });
   if (model.get("form")) embedForm(model.get("form"));
 
   // Timers: pull while visible, refresh relative times
@@ -500,7 +523,7 @@ function render({ model, el, host }) {
     clearInterval(clock);
     model.off("change:busy change:error change:notice");
     model.off("change:endpoints change:selection change:_rules", renderAll);
-    model.off("change:last_refresh change:total_price_per_hour change:namespace", renderStatus);
+    model.off(statusEvents, renderStatus);
     model.off("change:poll_interval_ms");
     model.off("change:form");
     root.remove();
