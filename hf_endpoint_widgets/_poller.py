@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol
 
-from hf_endpoint_widgets._tables import PriceTable, rows_by_id, status_value
+from hf_endpoint_widgets._tables import PriceTable, rows_by_id
 
 if TYPE_CHECKING:
     from hf_endpoint_widgets._client import EndpointsClient
@@ -39,7 +39,6 @@ __all__ = ["PollState", "Poller", "get_poller", "in_colab", "resolve_push"]
 
 logger = logging.getLogger(__name__)
 
-TRANSITIONAL = frozenset({"pending", "initializing", "updating"})
 FAST_INTERVAL = 2.0
 SLOW_INTERVAL = 30.0
 MAX_BACKOFF = 60.0
@@ -330,7 +329,7 @@ class Poller:
         with self._lock:
             old = self._state
             now = self._clock()
-            moving = any(status_value(e.status) in TRANSITIONAL for e in endpoints)
+            moving = any(e.is_transitional for e in endpoints)
             fast = moving or now < self._fast_until
             interval = FAST_INTERVAL if fast else SLOW_INTERVAL
             self._next_due = now + interval

@@ -29,7 +29,6 @@ __all__ = ["Progress", "ensure_ready", "say", "show_badge", "wait_running", "wai
 
 logger = logging.getLogger(__name__)
 
-TRANSITIONAL = ("pending", "initializing", "updating")
 REFRESH_EVERY = 2.0
 
 
@@ -164,7 +163,7 @@ def ensure_ready(
     if status == "scaledToZero":
         return True
 
-    if status in TRANSITIONAL:
+    if endpoint.is_transitional:
         if not wait:
             raise UsageError(
                 f"{endpoint.id} is {status} and cannot answer yet. Add --wait to "
