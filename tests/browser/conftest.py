@@ -154,7 +154,7 @@ def delete_sessions(url: str) -> None:
         urllib.request.urlopen(delete, timeout=10).close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def sandbox_server() -> Iterator[Any]:
     """The sandbox the notebooks' kernels talk to, with a token of its own so
     tests can look for it in pages and files."""
@@ -176,7 +176,7 @@ def sb(sandbox_server) -> Iterator[Any]:
     sandbox_server.clear_faults()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def jupyter(tmp_path_factory, sandbox_server) -> Iterator[dict[str, Any]]:
     """A Jupyter server whose kernels target the sandbox through the environment,
     so the token never has to be written in a notebook."""
@@ -192,7 +192,7 @@ def jupyter(tmp_path_factory, sandbox_server) -> Iterator[dict[str, Any]]:
     stop_jupyter(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def bare_jupyter(tmp_path_factory) -> Iterator[dict[str, Any]]:
     """A Jupyter server whose kernels get no token and no API address: a notebook
     run there starts its own sandbox, as a new user's would."""
@@ -202,7 +202,9 @@ def bare_jupyter(tmp_path_factory) -> Iterator[dict[str, Any]]:
     stop_jupyter(proc)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API leaves an event loop running on the main
+# thread while it is open, so it must be closed before the other packages' tests.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     with playwright.sync_playwright() as p:
         instance = p.chromium.launch(
