@@ -18,23 +18,10 @@ from hf_endpoint_widgets.errors import (
     ServerError,
 )
 
+from .support import FakeClock
+
 URL = "https://ep.example/endpoints/acme/bert"
 TOKEN = "hf_TestTokenThatMustStayHidden"
-
-
-class Clock:
-    """A clock that moves only when the client sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def waking_app(busy: int, retry_after: str | None = None):
@@ -63,7 +50,7 @@ def test_post_sends_token_and_json():
 
 def test_wake_retries_503_with_scale_up_header_and_reports_progress():
     app, seen = waking_app(3, retry_after="2")
-    clock = Clock()
+    clock = FakeClock(0.0)
     client = InferenceClient(
         URL,
         token=TOKEN,
@@ -85,7 +72,7 @@ def test_wake_retries_503_with_scale_up_header_and_reports_progress():
 
 def test_wake_gives_up_after_the_timeout():
     app, _ = waking_app(1000)
-    clock = Clock()
+    clock = FakeClock(0.0)
     client = InferenceClient(
         URL,
         token=False,

@@ -29,7 +29,10 @@ def test_new_endpoint_form_creates_an_endpoint(jupyter, sb, page, ui):
     new = by_testid(page, "hfew-new")
     slot = by_testid(page, "hfew-form-slot")
     form = slot.locator('[data-testid="hfew-form"]')
-    field = lambda name: form.locator(f'[data-testid="hfew-field-{name}"]')  # noqa: E731
+
+    def field(name: str):
+        return form.locator(f'[data-testid="hfew-field-{name}"]')
+
     create = form.locator('[data-testid="hfew-create"]')
 
     new.click()

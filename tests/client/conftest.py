@@ -6,22 +6,10 @@ import pytest
 
 from hf_endpoint_widgets import EndpointsClient, _base
 
+from ..support import FakeClock
 from .fake_api import API, HUB, FakeAPI
 
-
-class FakeClock:
-    """A monotonic clock that only moves when the code under test sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+__all__ = ["FakeClock"]
 
 
 @pytest.fixture(autouse=True)

@@ -117,3 +117,14 @@ PROVIDERS: dict[str, Any] = {
         }
     ]
 }
+
+#: The compute and model arguments every create call needs.
+CREATE_ARGS = dict(
+    repository="gpt2",
+    framework="pytorch",
+    accelerator="cpu",
+    instance_size="x2",
+    instance_type="intel-icl",
+    region="us-east-1",
+    vendor="aws",
+)

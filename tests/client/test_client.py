@@ -10,16 +10,7 @@ from hf_endpoint_widgets import EndpointsClient, InferenceEndpoint, errors
 
 from .conftest import FakeClock
 from .fake_api import API, HUB, FakeAPI
-
-CREATE_ARGS = dict(
-    repository="gpt2",
-    framework="pytorch",
-    accelerator="cpu",
-    instance_size="x2",
-    instance_type="intel-icl",
-    region="us-east-1",
-    vendor="aws",
-)
+from .payloads import CREATE_ARGS
 
 
 def body(request: httpx2.Request) -> dict:

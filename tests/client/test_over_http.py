@@ -12,21 +12,17 @@ import pytest
 
 from hf_endpoint_widgets import AsyncEndpointsClient, EndpointsClient, errors
 
+from . import payloads
 from .conftest import FakeClock
 
 pytest.importorskip("starlette")
 pytestmark = pytest.mark.sandbox
 
-CREATE_ARGS = dict(
-    repository="distilbert/distilbert-base-uncased-finetuned-sst-2-english",
-    framework="pytorch",
-    accelerator="cpu",
-    instance_size="x2",
-    instance_type="intel-icl",
-    region="us-east-1",
-    vendor="aws",
-    task="text-classification",
-)
+CREATE_ARGS = {
+    **payloads.CREATE_ARGS,
+    "repository": "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+    "task": "text-classification",
+}
 
 
 @pytest.fixture(scope="module")

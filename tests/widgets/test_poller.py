@@ -138,7 +138,12 @@ def test_registry_shares_one_poller(client: FakeClient) -> None:
 
 
 def test_push_thread_stops_when_subscribers_go(client: FakeClient) -> None:
-    poller = Poller(client, "alice", push=True, clock=time.monotonic)  # type: ignore[arg-type]
+    poller = Poller(
+        client,  # type: ignore[arg-type]
+        "alice",
+        push=True,
+        clock=time.monotonic,
+    )
     sub = Recorder()
     poller.subscribe(sub)
     deadline = time.monotonic() + 5
