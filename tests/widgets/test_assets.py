@@ -27,6 +27,16 @@ def test_widgets_load_their_files() -> None:
         assert ".hfew-root" in str(cls._css)
 
 
+def test_a_source_checkout_reads_js_directly() -> None:
+    # An editable install has no static/ copy: edits to js/ show up without a
+    # rebuild (the wheel's copy is checked in tests/packaging).
+    if ASSETS != JS:
+        pytest.skip("running from a built wheel")
+
+    assert EndpointManager._esm._path == JS / "manager.js"
+    assert StatusBadge._css._path == JS / "widgets.css"
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_modules_stand_alone_and_never_use_html_strings(name: str) -> None:
     text = (JS / name).read_text()
