@@ -175,6 +175,11 @@ class Poller:
             return self._state
 
     @property
+    def own(self) -> str:
+        """The namespace to create in and price with: the user's one for ``"*"``."""
+        return self.client.namespace if self.namespace == "*" else self.namespace
+
+    @property
     def stopped(self) -> bool:
         """True once :meth:`stop` ran (a stopped poller is never reused)."""
         return self._stop_event.is_set()
@@ -237,7 +242,7 @@ class Poller:
             if self._hardware is None or refresh:
                 self.hardware_requests += 1
                 client = self.client
-                rows = list(client.list_inference_endpoints_hardware(self.namespace))
+                rows = list(client.list_inference_endpoints_hardware(self.own))
                 self._hardware = rows
                 self._prices = PriceTable(rows)
             return self._hardware

@@ -48,7 +48,9 @@ class EndpointManager(PolledWidget):
     client
         An ``EndpointsClient``; the default client (from the environment) if None.
     namespace
-        Namespace to list; the client's namespace if None.
+        Namespace to list; the client's namespace if None. ``"*"`` lists the
+        user's endpoints and those of every organization they belong to (one list
+        request per namespace on each refresh).
     push
         Push updates from a background thread. None: on, except on Colab or when
         ``HFEW_PUSH=0``. The page also pulls on a timer, which works everywhere.
@@ -160,7 +162,7 @@ class EndpointManager(PolledWidget):
 
     def create_form(self) -> CreateEndpointForm:
         """Return a creation form bound to this manager's client and namespace."""
-        return CreateEndpointForm(self._client, namespace=self.namespace)
+        return CreateEndpointForm(self._client, namespace=self._poller.own)
 
     def to_dataframe(self) -> pd.DataFrame:
         """Return the endpoints shown, as :func:`endpoints_dataframe` does."""

@@ -89,3 +89,19 @@ def test_refused_action_reports_the_server_message(sb) -> None:
     sb.delete("chat-llm")
     page(manager, type="action", action="pause", names=[f"{client.namespace}/chat-llm"])
     assert f"Could not pause {client.namespace}/chat-llm: HTTP 404" in manager.error
+
+
+def test_star_follows_the_user_and_their_organizations(sb) -> None:
+    sb.seed("team-llm", status="paused", namespace=sb.org)
+    manager = EndpointManager(sb.client, namespace="*", push=False)
+
+    ids = [row["id"] for row in manager.endpoints]
+    form = manager.create_form()
+
+    assert f"{sb.org}/team-llm" in ids and f"{sb.namespace}/chat-llm" in ids
+    assert manager.total_price_per_hour > 0
+    assert form.namespace == sb.namespace
+    manager.resume(f"{sb.org}/team-llm")
+    assert sb.get("team-llm", sb.org)["status"]["state"] != "paused"
+    form.close()
+    manager.close()
