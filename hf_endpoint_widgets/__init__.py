@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from ._api import (
@@ -71,6 +72,9 @@ __all__ = [
     "unload_ipython_extension",
     "update_inference_endpoint",
 ]
+
+# A library logs; the application decides where the records go.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 _LAZY = {
     "EndpointManager": ".widgets",
