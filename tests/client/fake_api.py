@@ -37,8 +37,27 @@ class FakeAPI:
     def add(self, ns: str, name: str, state: str = "running", **status: Any) -> None:
         self.store.setdefault(ns, {})[name] = endpoint_payload(name, state, **status)
 
+    api_url = API
+    hub_url = HUB
+
     def transport(self) -> httpx2.MockTransport:
         return httpx2.MockTransport(self.handle)
+
+    def sleeper(self, clock: Any) -> Callable[[float], None]:
+        return clock.sleep
+
+    def has(self, ns: str, name: str) -> bool:
+        return name in self.store.get(ns, {})
+
+    def fail(self, kind: str, count: int = 1, retry_after: int | None = None) -> None:
+        """Answer the next ``count`` requests with ``kind`` (a status or "drop")."""
+        for _ in range(count):
+            if kind == "drop":
+                self.script.append(httpx2.RemoteProtocolError("dropped"))
+                continue
+            headers = {"retry-after": str(retry_after)} if retry_after else {}
+            error = {"error": f"scripted {kind}"}
+            self.script.append(httpx2.Response(int(kind), json=error, headers=headers))
 
     def sent(self, method: str | None = None) -> list[httpx2.Request]:
         return [r for r in self.requests if method in (None, r.method)]

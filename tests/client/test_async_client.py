@@ -7,7 +7,11 @@ import pytest
 
 from hf_endpoint_widgets import AsyncEndpointsClient, errors
 
+from .conftest import mock_only
 from .fake_api import API, HUB, FakeAPI
+
+# These tests script exact responses, which only the in-memory fake can give.
+pytestmark = mock_only
 
 
 def run(coro):

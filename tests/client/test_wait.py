@@ -5,8 +5,11 @@ import pytest
 
 from hf_endpoint_widgets import EndpointsClient, errors
 
-from .conftest import FakeClock
+from .conftest import FakeClock, mock_only
 from .fake_api import FakeAPI
+
+# These tests script exact responses, which only the in-memory fake can give.
+pytestmark = mock_only
 
 
 def health_requests(fake: FakeAPI) -> list[httpx2.Request]:
