@@ -7,6 +7,7 @@ through the client that built the endpoint and updates the endpoint in place.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -100,7 +101,13 @@ class EndpointLifecycleMixin:
         """Delete the endpoint. This cannot be undone."""
         self._api().delete_inference_endpoint(self.name, namespace=self.namespace)
 
-    def wait(self, timeout: float | None = None, refresh_every: float = 5) -> Self:
+    def wait(
+        self,
+        timeout: float | None = None,
+        refresh_every: float = 5,
+        *,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> Self:
         """Block until the endpoint is running and its health route answers 200.
 
         Parameters
@@ -109,6 +116,9 @@ class EndpointLifecycleMixin:
             Seconds to wait at most; None waits for ever.
         refresh_every : float
             Seconds between two fetches of the endpoint.
+        on_wait : callable, optional
+            Called with the seconds waited so far before each pause (a progress
+            bar, for instance).
 
         Raises
         ------
@@ -138,6 +148,8 @@ class EndpointLifecycleMixin:
                 return self
 
             waited = api.clock() - start
+            if on_wait is not None:
+                on_wait(waited)
             if timeout is not None and waited >= timeout:
                 raise InferenceEndpointTimeoutError(
                     f"{self.id} is still {self.status} after {timeout:g} s. Wait "

@@ -70,8 +70,6 @@ def _command(args: argparse.Namespace, targets: Targets) -> Any:
         say(f"{endpoint.id} is running.")
         return None
     with waiting(endpoint, "waiting until it runs", args.timeout) as progress:
-        wait_running(
-            endpoint, default_client(), timeout=args.timeout, progress=progress
-        )
+        wait_running(endpoint, timeout=args.timeout, progress=progress)
     say(f"{endpoint.id} is running.")
     return None

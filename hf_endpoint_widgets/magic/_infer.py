@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
-from .._api import default_client
 from .._config import resolve_token
 from .._inference import CHAT_ROUTE, parse_body
 from .._results import JsonResult, TextResult, make_result
@@ -134,11 +133,7 @@ def _run(
 
 def _ready(endpoint: InferenceEndpoint, args: argparse.Namespace) -> bool:
     return ensure_ready(
-        endpoint,
-        default_client(),
-        wait=args.wait,
-        resume=args.resume,
-        timeout=args.timeout,
+        endpoint, wait=args.wait, resume=args.resume, timeout=args.timeout
     )
 
 

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
-from ..errors import InferenceEndpointTimeoutError
+from ..errors import InferenceEndpointFailedError, InferenceEndpointTimeoutError
 
 if TYPE_CHECKING:
-    from .._client import EndpointsClient
     from .._models import InferenceEndpoint
 
 __all__ = ["Progress", "ensure_ready", "say", "show_badge", "wait_running", "waiting"]
@@ -103,33 +101,22 @@ def waiting(
 
 
 def wait_running(
-    endpoint: InferenceEndpoint,
-    client: EndpointsClient,
-    *,
-    timeout: float,
-    progress: Progress | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    endpoint: InferenceEndpoint, *, timeout: float, progress: Progress | None = None
 ) -> InferenceEndpoint:
-    """Poll until the endpoint runs and its health route answers, or fail in one
-    line (failed state, timeout)."""
-    start = time.monotonic()
-    while True:
+    """``endpoint.wait`` with a progress bar, failing in one line (failed state,
+    timeout)."""
+    on_wait = progress.at if progress is not None else None
+    try:
+        return endpoint.wait(timeout, REFRESH_EVERY, on_wait=on_wait)
+    except InferenceEndpointFailedError:
         refuse_failed(endpoint)
-        if endpoint.status == "running" and endpoint.url:
-            if client.probe_health(endpoint.health_url()):
-                return endpoint
-
-        elapsed = time.monotonic() - start
-        if progress is not None:
-            progress.at(elapsed)
-        if elapsed >= timeout:
-            raise InferenceEndpointTimeoutError(
-                f"{endpoint.id} is still {endpoint.status} after {timeout:g} s. Run "
-                "again with a longer --timeout, or follow it with %endpoint show.",
-                endpoint=endpoint.id,
-            )
-        sleep(min(REFRESH_EVERY, timeout - elapsed))
-        endpoint.fetch()
+        raise
+    except InferenceEndpointTimeoutError as exc:
+        raise InferenceEndpointTimeoutError(
+            f"{endpoint.id} is still {endpoint.status} after {timeout:g} s. Run "
+            "again with a longer --timeout, or follow it with %endpoint show.",
+            endpoint=endpoint.id,
+        ) from exc
 
 
 def refuse_failed(endpoint: InferenceEndpoint) -> None:
@@ -148,7 +135,6 @@ def refuse_failed(endpoint: InferenceEndpoint) -> None:
 
 def ensure_ready(
     endpoint: InferenceEndpoint,
-    client: EndpointsClient,
     *,
     wait: bool,
     resume: bool,
@@ -171,7 +157,7 @@ def ensure_ready(
                 f"%endpoint show {endpoint.id}."
             )
         with waiting(endpoint, "waiting until it runs", timeout) as progress:
-            wait_running(endpoint, client, timeout=timeout, progress=progress)
+            wait_running(endpoint, timeout=timeout, progress=progress)
         return False
 
     if status == "paused":
@@ -185,7 +171,7 @@ def ensure_ready(
         endpoint.resume()
         logger.info("Resumed %s", endpoint.id)
         with waiting(endpoint, "waiting until it runs", timeout) as progress:
-            wait_running(endpoint, client, timeout=timeout, progress=progress)
+            wait_running(endpoint, timeout=timeout, progress=progress)
         return False
 
     raise UsageError(

@@ -144,3 +144,16 @@ def test_client_needs_a_url(fake: FakeAPI, client: EndpointsClient) -> None:
         endpoint.client  # noqa: B018
     with pytest.raises(errors.EndpointNotDeployedError):
         endpoint.async_client  # noqa: B018
+
+
+def test_on_wait_sees_the_seconds_waited(
+    fake: FakeAPI, client: EndpointsClient, clock: FakeClock
+) -> None:
+    fake.add("alice", "my-bert", "initializing")
+    endpoint = client.get_inference_endpoint("my-bert")
+    seen: list[float] = []
+
+    with pytest.raises(TimeoutError):
+        endpoint.wait(timeout=10, refresh_every=4, on_wait=seen.append)
+
+    assert seen == [0, 4, 8, 10]
