@@ -146,7 +146,7 @@ class StatusBadge(PolledWidget):
         while True:
             self._sync(state)
             endpoint = self._check(state, target)
-            if endpoint is not None:
+            if endpoint is not None and self._serving(endpoint, target):
                 return endpoint
             waited = clock() - start
             if timeout is not None and waited >= timeout:
@@ -157,6 +157,13 @@ class StatusBadge(PolledWidget):
                 )
             self._sleep(refresh_every)
             state = self._poller.refresh_now(fast=False)
+
+    def _serving(self, endpoint: InferenceEndpoint, target: str) -> bool:
+        """For ``running``, also what ``InferenceEndpoint.wait`` checks: that the
+        health route answers 200, so the endpoint really serves."""
+        if target != "running":
+            return True
+        return bool(endpoint.url) and self._client.probe_health(endpoint.health_url())
 
     def _check(self, state: PollState, target: str) -> InferenceEndpoint | None:
         if _permanent(state.exception):

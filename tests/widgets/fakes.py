@@ -113,6 +113,8 @@ class FakeClient:
         self.calls: list[tuple[str, str]] = []
         self.fail: Exception | None = None
         self.fail_actions: dict[str, Exception] = {}
+        self.healthy = True
+        self.probes: list[str] = []
 
     def add(
         self,
@@ -128,8 +130,15 @@ class FakeClient:
     def set_status(self, name: str, status: str, message: str | None = None) -> None:
         raw = self.raws[name if "/" in name else f"{self.namespace}/{name}"]
         raw["status"]["state"] = status
+        if status == "running":
+            url = f"https://{raw['name']}.us-east-1.aws.endpoints.example"
+            raw["status"].setdefault("url", url)
         if message is not None:
             raw["status"]["message"] = message
+
+    def probe_health(self, url: str) -> bool:
+        self.probes.append(url)
+        return self.healthy
 
     def count(self, kind: str) -> int:
         return sum(1 for call, _ in self.calls if call == kind)

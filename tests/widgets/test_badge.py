@@ -108,3 +108,24 @@ def test_wait_for_validates_arguments(client: FakeClient) -> None:
         b.wait_for(timeout=-1)
     with pytest.raises(ValueError):
         b.wait_for(refresh_every=0)
+
+
+def test_wait_for_running_also_waits_for_the_health_route(client: FakeClient) -> None:
+    client.set_status("embedder", "running")
+    client.healthy = False
+    b = badge(client)
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        client.clock.advance(seconds)
+        client.healthy = len(naps) >= 2
+
+    StatusBadge._sleep = staticmethod(sleep)  # type: ignore[assignment]
+
+    b.wait_for("running", refresh_every=5)
+
+    assert naps == [5, 5]
+    assert (
+        client.probes == ["https://embedder.us-east-1.aws.endpoints.example/health"] * 3
+    )
