@@ -130,7 +130,7 @@ function render({ model, el }) {
   const value = (/** @type {string} */ name) => fields[name].value.trim();
 
   function nameProblem() {
-    const rule = model.get("_name_rule") || { pattern: "^[a-z0-9-]+$", max_length: 32 };
+    const rule = model.get("_name_rule");
     const name = value("name");
     if (!name) return "Required.";
     if (name.length > rule.max_length) return `At most ${rule.max_length} characters.`;

@@ -10,12 +10,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from hf_endpoint_widgets import _payloads
+
 if TYPE_CHECKING:
     from hf_endpoint_widgets._models import InferenceEndpointHardware
 
 __all__ = ["NAME_RULE", "TASKS", "TYPES", "SpecError", "parse_env", "validate_spec"]
 
-NAME_PATTERN = "^[a-z0-9-]+$"
+NAME_PATTERN = _payloads.NAME_PATTERN.pattern
 NAME_MAX_LENGTH = 32
 #: The API's rule for endpoint names, as sent to the page.
 NAME_RULE = {"pattern": NAME_PATTERN, "max_length": NAME_MAX_LENGTH}

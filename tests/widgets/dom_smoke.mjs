@@ -168,7 +168,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
     namespace: "alice", hardware: [], catalog_state: "", busy: "", created: "",
     error: "", notice: "", field_errors: {}, tasks: ["text-generation"],
     frameworks: ["pytorch"], types: ["public", "authenticated", "private"],
-    _name_rule: { pattern: "^[a-z0-9-]+$", max_length: 32 },
+    _name_rule: { pattern: "^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$", max_length: 32 },
   });
   const el = document.createElement("div");
   const cleanup = await form.render({ model, el });

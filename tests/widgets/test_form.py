@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from hf_endpoint_widgets._payloads import NAME_PATTERN
 from hf_endpoint_widgets.widgets import CreateEndpointForm, EndpointManager
 from hf_endpoint_widgets.widgets._spec import SpecError, parse_env, validate_spec
 
@@ -54,6 +55,7 @@ def test_validate_spec_builds_client_kwargs() -> None:
         ({"name": "Bad_Name"}, "name"),
         ({"name": "x" * 33}, "name"),
         ({"name": ""}, "name"),
+        ({"name": "-leading-dash"}, "name"),
         ({"repository": " "}, "repository"),
         ({"min_replica": "1"}, "scale_to_zero_timeout"),
         ({"max_replica": "0", "scale_to_zero_timeout": ""}, "max_replica"),
@@ -82,7 +84,7 @@ def test_form_loads_the_catalog_from_the_page(client: FakeClient) -> None:
     page(form, type="catalog")
     assert form.catalog_state == "ready"
     assert [row["price_per_hour"] for row in form.hardware] == [0.067, 0.8]
-    assert form._name_rule == {"pattern": "^[a-z0-9-]+$", "max_length": 32}
+    assert form._name_rule == {"pattern": NAME_PATTERN.pattern, "max_length": 32}
 
 
 def test_create_from_the_page_shows_up_in_the_manager(client: FakeClient) -> None:
