@@ -41,7 +41,12 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
     from ._tables import endpoints_dataframe, style_endpoints
-    from .widgets import CreateEndpointForm, EndpointManager, StatusBadge
+    from .widgets import (
+        CreateEndpointForm,
+        EndpointManager,
+        StatusBadge,
+        UpdateEndpointForm,
+    )
 
 __all__ = [
     "AsyncEndpointsClient",
@@ -57,6 +62,7 @@ __all__ = [
     "InferenceEndpointTimeoutError",
     "InferenceEndpointType",
     "StatusBadge",
+    "UpdateEndpointForm",
     "__version__",
     "create_inference_endpoint",
     "delete_inference_endpoint",
@@ -80,6 +86,7 @@ _LAZY = {
     "EndpointManager": ".widgets",
     "StatusBadge": ".widgets",
     "CreateEndpointForm": ".widgets",
+    "UpdateEndpointForm": ".widgets",
     "endpoints_dataframe": "._tables",
     "style_endpoints": "._tables",
 }

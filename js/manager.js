@@ -17,6 +17,7 @@ const ACTIONS = [
   ["pause", "Pause"],
   ["resume", "Resume"],
   ["scale_to_zero", "Scale to zero"],
+  ["update", "Update…"],
   ["delete", "Delete…"],
 ];
 const COLUMNS = [
@@ -151,6 +152,7 @@ function render({ model, el, host }) {
   const refresh = button("Refresh", "hfew-button", "hfew-refresh");
   const create = button("New endpoint", "hfew-button hfew-button--primary", "hfew-new");
   create.setAttribute("aria-expanded", "false");
+  buttons.update.setAttribute("aria-expanded", "false");
   actions.append(refresh, create);
   toolbar.append(filter, statusFilter, actions);
 
@@ -200,10 +202,16 @@ function render({ model, el, host }) {
   scroller.append(table);
   const empty = h("p", "hfew-empty");
   empty.dataset.testid = "hfew-empty";
-  const formSlot = h("div", "hfew-form-slot");
-  formSlot.dataset.testid = "hfew-form-slot";
-  formSlot.hidden = true;
-  root.append(header, cost, alert, notice, toolbar, confirm, scroller, empty, formSlot);
+  const slot = (/** @type {string} */ testid) => {
+    const node = h("div", "hfew-form-slot");
+    node.dataset.testid = testid;
+    node.hidden = true;
+    return node;
+  };
+  const editSlot = slot("hfew-edit-slot");
+  const formSlot = slot("hfew-form-slot");
+  root.append(header, cost, alert, notice, toolbar, confirm, editSlot, scroller, empty,
+    formSlot);
   el.append(root);
 
   // Reading state
@@ -319,7 +327,8 @@ function render({ model, el, host }) {
     const inFlight = busy();
     for (const [action, label] of ACTIONS) {
       const accepted = rules[action] || [];
-      const ok = chosen.length > 0 && chosen.every(
+      const count = action === "update" ? chosen.length === 1 : chosen.length > 0;
+      const ok = count && chosen.every(
         (row) => accepted.includes("*") || accepted.includes(row.status));
       buttons[action].disabled = Boolean(inFlight) || !ok;
       const working = `${label.replace("…", "")}…`;
@@ -367,6 +376,13 @@ function render({ model, el, host }) {
   /** @param {string} action */
   function runAction(action) {
     if (busy()) return;
+    if (action === "update") {
+      const open = editSlot.hidden;
+      editSlot.hidden = !open;
+      buttons.update.setAttribute("aria-expanded", String(open));
+      if (open) send({ type: "edit" });
+      return;
+    }
     if (action === "delete") {
       confirm.hidden = false;
       confirmInput.value = "";
@@ -402,6 +418,11 @@ function render({ model, el, host }) {
     settle();
   });
   model.on("change:endpoints change:selection change:_rules", renderAll);
+  const closeEditor = () => {
+    editSlot.hidden = true;
+    buttons.update.setAttribute("aria-expanded", "false");
+  };
+  model.on("change:selection", closeEditor);
   const statusEvents =
     "change:last_refresh change:total_price_per_hour change:namespace";
   model.on(statusEvents, renderStatus);
@@ -462,37 +483,48 @@ function render({ model, el, host }) {
     window.setTimeout(() => { copy.textContent = "Copy"; }, 1500);
   });
 
-  // Embedded creation form
-  /** @param {string} ref */
-  async function embedForm(ref) {
+  // Embedded creation and update forms
+  /**
+   * @param {string} ref
+   * @param {HTMLElement} into
+   * @param {string} fallback What to run instead when the form cannot show here.
+   */
+  async function embedForm(ref, into, fallback) {
     const id = ref.replace(/^IPY_MODEL_/, "");
-    formSlot.replaceChildren();
+    into.replaceChildren();
     try {
       if (host && typeof host.getWidget === "function") {
         const child = await host.getWidget(`anywidget:${id}`);
-        await child.render({ el: formSlot, signal: controller.signal });
+        await child.render({ el: into, signal: controller.signal });
         return;
       }
       const child = await model.widget_manager.get_model(id);
       const childView = await model.widget_manager.create_view(child, {});
-      formSlot.append(childView.el);
+      into.append(childView.el);
       childView.trigger?.("displayed");
       on(controller.signal, "abort", () => childView.remove());
     } catch (error) {
-      console.error(PREFIX, "could not show the creation form", error);
-      formSlot.textContent = "Could not show the form here: run manager.create_form().";
+      console.error(PREFIX, "could not show a form", error);
+      into.textContent = `Could not show the form here: run ${fallback}.`;
     }
   }
+  const showForm = () => {
+    const ref = model.get("form");
+    if (ref) embedForm(ref, formSlot, "manager.create_form()");
+  };
+  const showEditor = () => {
+    const ref = model.get("editor");
+    if (ref) embedForm(ref, editSlot, "manager.update_form()");
+  };
   on(create, "click", () => {
     const open = formSlot.hidden;
     formSlot.hidden = !open;
     create.setAttribute("aria-expanded", String(open));
     if (open && !model.get("form")) send({ type: "new_endpoint" });
   });
-  model.on("change:form", () => {
-    if (model.get("form")) embedForm(model.get("form"));
-  });
-  if (model.get("form")) embedForm(model.get("form"));
+  model.on("change:form", showForm);
+  model.on("change:editor", showEditor);
+  showForm();
 
   // Timers: pull while visible, refresh relative times
   let pullTimer = 0;
@@ -525,7 +557,9 @@ function render({ model, el, host }) {
     model.off("change:endpoints change:selection change:_rules", renderAll);
     model.off(statusEvents, renderStatus);
     model.off("change:poll_interval_ms");
-    model.off("change:form");
+    model.off("change:selection", closeEditor);
+    model.off("change:form", showForm);
+    model.off("change:editor", showEditor);
     root.remove();
   };
 }

@@ -48,6 +48,8 @@ export interface Row {
   instance_size: string | null;
   min_replica: number | null;
   max_replica: number | null;
+  scale_to_zero_timeout: number | null;
+  revision: string | null;
   ready_replica: number | null;
   target_replica: number | null;
   price_per_hour: number | null;

@@ -21,14 +21,15 @@ __all__ = [
     "rules_for_page",
 ]
 
-ACTIONS = ("pause", "resume", "scale_to_zero", "delete")
+ACTIONS = ("pause", "resume", "scale_to_zero", "update", "delete")
 
 #: Matches every status, including ones this package does not know.
 ANY = "*"
 
 #: Statuses in which each action is accepted. Pause works on anything that still
 #: holds (or is about to hold) replicas; resume wakes a paused or scaled-to-zero
-#: endpoint (a failed one must be recreated); scale to zero needs a running one.
+#: endpoint; scale to zero needs a running one; a failed endpoint can only be deleted
+#: (and created again).
 RULES: Mapping[str, frozenset[str]] = {
     "pause": frozenset(
         {
@@ -42,6 +43,17 @@ RULES: Mapping[str, frozenset[str]] = {
     ),
     "resume": frozenset({"paused", "scaledToZero"}),
     "scale_to_zero": frozenset({"running"}),
+    "update": frozenset(
+        {
+            "pending",
+            "initializing",
+            "updating",
+            "updateFailed",
+            "running",
+            "paused",
+            "scaledToZero",
+        }
+    ),
     "delete": frozenset({ANY}),
 }
 
@@ -49,12 +61,14 @@ LABELS = {
     "pause": "pause",
     "resume": "resume",
     "scale_to_zero": "scale to zero",
+    "update": "update",
     "delete": "delete",
 }
 DONE = {
     "pause": "Pause requested for",
     "resume": "Resume requested for",
     "scale_to_zero": "Scale to zero requested for",
+    "update": "Update requested for",
     "delete": "Deleted",
 }
 

@@ -18,6 +18,7 @@ from hf_endpoint_widgets.widgets import _actions
 from hf_endpoint_widgets.widgets._assets import asset
 from hf_endpoint_widgets.widgets._base import PolledWidget, resolve_client
 from hf_endpoint_widgets.widgets._form import CreateEndpointForm
+from hf_endpoint_widgets.widgets._update import UpdateEndpointForm
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +37,7 @@ _METHODS = {
     "pause": "pause_inference_endpoint",
     "resume": "resume_inference_endpoint",
     "scale_to_zero": "scale_to_zero_inference_endpoint",
+    "update": "update_inference_endpoint",
     "delete": "delete_inference_endpoint",
 }
 
@@ -78,6 +80,9 @@ class EndpointManager(PolledWidget):
         0.0, help="Hourly cost of the replicas running now."
     ).tag(sync=True)
     form = traitlets.Instance(ipywidgets.Widget, allow_none=True).tag(
+        sync=True, **ipywidgets.widget_serialization
+    )
+    editor = traitlets.Instance(ipywidgets.Widget, allow_none=True).tag(
         sync=True, **ipywidgets.widget_serialization
     )
     _rules = traitlets.Dict(help="Statuses in which each action is valid.").tag(
@@ -141,6 +146,24 @@ class EndpointManager(PolledWidget):
         """Scale running ``endpoints`` to zero replicas (default: the selection)."""
         self._run("scale_to_zero", self._ids(endpoints))
 
+    def update(self, endpoint: object = None, **changes: Any) -> InferenceEndpoint:
+        """Update one endpoint (default: the single selected one) with ``changes``.
+
+        ``changes`` are ``update_inference_endpoint``'s keyword arguments (such as
+        ``max_replica=2`` or ``instance_size="x2"``); the API merges them into the
+        endpoint, which rolls them out as ``updating``.
+        """
+        ids = self._ids([] if endpoint is None else [endpoint])
+        if len(ids) != 1:
+            raise ValueError(
+                f"Cannot update {len(ids)} endpoints at once; select one, or name it: "
+                "manager.update('my-endpoint', max_replica=2)."
+            )
+        self._run("update", ids, changes=changes)
+        updated = self._poller.state.endpoint(ids[0])
+        assert updated is not None
+        return updated
+
     def delete(self, *endpoints: object) -> None:
         """Delete ``endpoints`` at once (default: the selection). Cannot be undone.
 
@@ -164,16 +187,25 @@ class EndpointManager(PolledWidget):
         """Return a creation form bound to this manager's client and namespace."""
         return CreateEndpointForm(self._client, namespace=self._poller.own)
 
+    def update_form(self, endpoint: object = None) -> UpdateEndpointForm:
+        """Return an update form for ``endpoint`` (default: the selected one)."""
+        ids = self._ids([] if endpoint is None else [endpoint])
+        if len(ids) != 1:
+            raise ValueError(f"Select one endpoint to update, not {len(ids)}.")
+        found = self._poller.state.endpoint(ids[0])
+        return UpdateEndpointForm(found or ids[0], self._client)
+
     def to_dataframe(self) -> pd.DataFrame:
         """Return the endpoints shown, as :func:`endpoints_dataframe` does."""
         state = self._poller.state
         return endpoints_dataframe(state.endpoints, hardware=self._poller.prices)
 
     def close(self) -> None:
-        """Close the manager, its embedded form, and stop polling if unused."""
-        form = getattr(self, "form", None)
-        if form is not None:
-            form.close()
+        """Close the manager, its embedded forms, and stop polling if unused."""
+        for name in ("form", "editor"):
+            child = getattr(self, name, None)
+            if child is not None:
+                child.close()
         super().close()
 
     def _ids(self, endpoints: Iterable[object]) -> list[str]:
@@ -192,8 +224,20 @@ class EndpointManager(PolledWidget):
         elif kind == "new_endpoint":
             if self.form is None:
                 self.form = self.create_form()
+        elif kind == "edit":
+            self._open_editor()
         else:
             super()._handle_page_msg(kind, content)
+
+    def _open_editor(self) -> None:
+        try:
+            editor = self.update_form()
+        except Exception as exc:
+            self._set_action_error(f"Could not open the update form: {exc}")
+            return
+        old, self.editor = self.editor, editor
+        if old is not None:
+            old.close()
 
     def _run(
         self,
@@ -202,6 +246,7 @@ class EndpointManager(PolledWidget):
         *,
         confirm: object = None,
         page: bool = False,
+        changes: Mapping[str, Any] | None = None,
     ) -> None:
         if not self._action_lock.acquire(blocking=False):
             message = (
@@ -213,13 +258,18 @@ class EndpointManager(PolledWidget):
                 return
             raise RuntimeError(message)
         try:
-            self._run_locked(action, list(ids), confirm, page)
+            self._run_locked(action, list(ids), confirm, page, changes or {})
         finally:
             self.busy = ""
             self._action_lock.release()
 
     def _run_locked(
-        self, action: str, ids: list[str], confirm: object, page: bool
+        self,
+        action: str,
+        ids: list[str],
+        confirm: object,
+        page: bool,
+        changes: Mapping[str, Any],
     ) -> None:
         state = self._poller.state
         if not page and any(i not in state.rows for i in ids):
@@ -239,7 +289,7 @@ class EndpointManager(PolledWidget):
         for endpoint_id in ids:
             namespace, name = endpoint_id.split("/", 1)
             try:
-                method(name, namespace=namespace)
+                method(name, namespace=namespace, **changes)
             except Exception as exc:
                 logger.warning("%s of %s failed: %s", action, endpoint_id, exc)
                 failures.append((endpoint_id, exc))

@@ -1,4 +1,4 @@
-"""Check a creation spec and turn it into ``create_inference_endpoint`` kwargs.
+"""Check a creation or update spec and turn it into the client's kwargs.
 
 The page validates the same rules live (it receives :data:`NAME_RULE`); Python checks
 again because a spec can also come from code.
@@ -13,9 +13,18 @@ from typing import TYPE_CHECKING, Any
 from hf_endpoint_widgets import _payloads
 
 if TYPE_CHECKING:
-    from hf_endpoint_widgets._models import InferenceEndpointHardware
+    from hf_endpoint_widgets._models import InferenceEndpoint, InferenceEndpointHardware
 
-__all__ = ["NAME_RULE", "TASKS", "TYPES", "SpecError", "parse_env", "validate_spec"]
+__all__ = [
+    "NAME_RULE",
+    "TASKS",
+    "TYPES",
+    "UPDATE_KEYS",
+    "SpecError",
+    "parse_env",
+    "validate_spec",
+    "validate_update",
+]
 
 NAME_PATTERN = _payloads.NAME_PATTERN.pattern
 NAME_MAX_LENGTH = 32
@@ -217,3 +226,134 @@ def validate_spec(
     if namespace := _text(spec, "namespace"):
         kwargs["namespace"] = namespace
     return name, kwargs
+
+
+#: What an update from the form may change (region and vendor cannot change).
+UPDATE_KEYS = (
+    "repository",
+    "revision",
+    "instance_type",
+    "instance_size",
+    "min_replica",
+    "max_replica",
+    "scale_to_zero_timeout",
+)
+
+
+def _instance(
+    spec: Mapping[str, Any],
+    endpoint: InferenceEndpoint,
+    hardware: Iterable[InferenceEndpointHardware] | None,
+    problems: dict[str, str],
+) -> dict[str, Any]:
+    current = (endpoint.instance_type, endpoint.instance_size)
+    wanted = (
+        _text(spec, "instance_type") or current[0],
+        _text(spec, "instance_size") or current[1],
+    )
+    if wanted == current:
+        return {}
+    changes: dict[str, Any] = {"instance_type": wanted[0], "instance_size": wanted[1]}
+    if hardware is None:
+        return changes
+    where = (endpoint.vendor, endpoint.region)
+    match = next(
+        (
+            h
+            for h in hardware
+            if (h.vendor, h.region, h.instance_type, h.instance_size) == where + wanted
+        ),
+        None,
+    )
+    if match is None:
+        region = f"{endpoint.vendor}/{endpoint.region}"
+        problems["instance_type"] = f"not in the hardware catalog of {region}"
+    elif match.accelerator != endpoint.accelerator:
+        changes["accelerator"] = match.accelerator
+    return changes
+
+
+def _scaling(
+    spec: Mapping[str, Any], endpoint: InferenceEndpoint, problems: dict[str, str]
+) -> dict[str, Any]:
+    given = {
+        key: _int(spec.get(key), key, problems)
+        for key in ("min_replica", "max_replica", "scale_to_zero_timeout")
+        if key in spec
+    }
+    if given.get("scale_to_zero_timeout") == 0:
+        problems["scale_to_zero_timeout"] = "must be 1 minute or more"
+    if "scale_to_zero_timeout" in given and given["scale_to_zero_timeout"] is None:
+        if endpoint.scale_to_zero_timeout is not None:
+            # Updates are merged and send no nulls, so a set timeout cannot be removed.
+            problems["scale_to_zero_timeout"] = (
+                "cannot be turned off by an update; set a longer timeout instead"
+            )
+        del given["scale_to_zero_timeout"]
+    changes = {
+        key: value
+        for key, value in given.items()
+        if value is not None and value != getattr(endpoint, key)
+    }
+
+    low = changes.get("min_replica", endpoint.min_replica) or 0
+    high = changes.get("max_replica", endpoint.max_replica)
+    timeout = changes.get("scale_to_zero_timeout", endpoint.scale_to_zero_timeout)
+    if high is not None and high < 1:
+        problems.setdefault("max_replica", "must be 1 or more")
+    elif high is not None and high < low:
+        problems.setdefault("max_replica", "must be at least min replicas")
+    if timeout is not None and low != 0:
+        field = "min_replica" if "min_replica" in changes else "scale_to_zero_timeout"
+        problems.setdefault(field, "must be 0 while scale to zero is on")
+    return changes
+
+
+def validate_update(
+    spec: Mapping[str, Any],
+    endpoint: InferenceEndpoint,
+    hardware: Iterable[InferenceEndpointHardware] | None = None,
+) -> dict[str, Any]:
+    """Check the changes ``spec`` makes to ``endpoint``; return update kwargs.
+
+    Only the values that differ from the endpoint's are returned, since the API
+    merges an update into the endpoint. An empty or unchanged field is left as it is.
+
+    Parameters
+    ----------
+    spec
+        Any of :data:`UPDATE_KEYS`.
+    endpoint
+        The endpoint as it is now.
+    hardware
+        Catalog rows; when given, a new instance must be one of them in the
+        endpoint's vendor and region (and sets ``accelerator`` when it differs).
+
+    Raises
+    ------
+    SpecError
+        Listing every invalid field.
+
+    Examples
+    --------
+    >>> validate_update({"max_replica": "2", "min_replica": "0"}, endpoint)
+    {'max_replica': 2}
+    """
+    problems = {
+        key: "cannot be changed by an update" for key in spec if key not in UPDATE_KEYS
+    }
+    changes: dict[str, Any] = {}
+    if "repository" in spec:
+        repository = _text(spec, "repository")
+        if not repository:
+            problems["repository"] = "required"
+        elif repository != endpoint.repository:
+            changes["repository"] = repository
+    revision = _text(spec, "revision")
+    if revision and revision != endpoint.revision:
+        changes["revision"] = revision
+    changes.update(_instance(spec, endpoint, hardware, problems))
+    changes.update(_scaling(spec, endpoint, problems))
+    if problems:
+        raise SpecError(problems)
+    return changes

@@ -94,3 +94,43 @@ def test_delete_needs_the_typed_name(jupyter, sb, page, ui):
     expect(by_testid(page, "hfew-notice")).to_have_text(f"Deleted {embedder}.")
     assert state(sb, "embedder") == ""
     assert sb.requests.count("DELETE", "/v2/endpoint/*/embedder") == 1
+
+
+@pytest.mark.parametrize("ui", ["lab", "notebook"])
+def test_update_from_the_form_sends_only_the_change(jupyter, sb, page, ui):
+    open_widgets(page, jupyter, ui, "update", [SETUP, MANAGER])
+    chat = f"{sb.namespace}/chat-llm"
+    update = by_testid(page, "hfew-action-update")
+    form = by_testid(page, "hfew-update")
+    expect(update).to_be_disabled()
+
+    row(page, chat).locator("input[type=checkbox]").click()
+    update.click()
+    expect(form).to_be_visible()
+    expect(form.locator(".hfew-title")).to_have_text(f"Update {chat}")
+    apply = by_testid(page, "hfew-update-apply")
+    expect(apply).to_be_disabled()
+    max_replica = by_testid(page, "hfew-update-max_replica")
+    expect(max_replica).to_have_value("1")
+    expect(by_testid(page, "hfew-update-instance").locator("option")).not_to_have_count(
+        0
+    )
+
+    sb.speed = 5.0  # the update rolls out in about a second
+    max_replica.fill("3")
+    expect(by_testid(page, "hfew-update-changes")).to_have_text(
+        "Will send: max_replica = 3"
+    )
+    apply.click()
+    expect(by_testid(page, "hfew-update-notice")).to_contain_text(
+        f"Update sent to {chat} (max_replica 3)"
+    )
+    expect(row(page, chat).locator(".hfew-col-replicas")).to_contain_text("max 3")
+    expect(row_status(page, chat)).to_have_attribute("data-status", "running")
+    expect(max_replica).to_have_value("3")
+    expect(apply).to_be_disabled()
+
+    scaling = sb.get("chat-llm")["compute"]["scaling"]
+    assert (scaling["minReplica"], scaling["maxReplica"]) == (1, 3)
+    assert sb.requests.count("PUT", "/v2/endpoint/*/chat-llm") == 1
+    expect(by_testid(page, "hfew-error")).to_be_hidden()

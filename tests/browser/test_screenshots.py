@@ -1,4 +1,4 @@
-"""Screenshots of the manager, a badge and the form in JupyterLab Light and Dark.
+"""Screenshots of the manager, a badge and the forms in JupyterLab Light and Dark.
 
 They land in ``artifacts/browser/`` for a person to look at; the test also checks
 that text stays readable (contrast) in both themes.
@@ -20,6 +20,7 @@ manager.selected = ["embedder"]
 form = manager.create_form()
 form
 """
+EDITOR = 'manager.update_form("chat-llm")'
 # WCAG contrast ratio of an element's text colour on the first opaque background
 # behind it.
 CONTRAST = """(el) => {
@@ -62,6 +63,7 @@ READABLE = {
     ".hfew-manager .hfew-url": 3.0,
     ".hfew-badge-replicas": 3.0,
     '[data-testid="hfew-create"]': 3.0,
+    '[data-testid="hfew-update-changes"]': 3.0,
     ".hfew-form .hfew-label": 4.5,
     ".hfew-form .hfew-field-hint": 3.0,
 }
@@ -73,10 +75,11 @@ def test_screenshots_light_and_dark(jupyter, sb, page, ui):
     sb.seed("translator", task="translation", status="failed", message="Out of memory")
     sb.speed = 0.0  # freeze the sandbox so every shot shows the same states
     page.set_viewport_size({"width": 1400, "height": 1000})
-    open_widgets(page, jupyter, ui, "shots", [SETUP, MANAGER, BADGE, EXTRA])
+    open_widgets(page, jupyter, ui, "shots", [SETUP, MANAGER, BADGE, EXTRA, EDITOR])
     manager = by_testid(page, "hfew-manager")
     badge = by_testid(page, "hfew-badge")
     form = by_testid(page, "hfew-form")
+    editor = by_testid(page, "hfew-update")
     expect(row_status(page, f"{sb.namespace}/translator")).to_be_visible()
     expect(by_testid(page, "hfew-field-instance")).to_have_value(
         "aws-us-east-1-intel-icl-x1"
@@ -87,16 +90,18 @@ def test_screenshots_light_and_dark(jupyter, sb, page, ui):
     try:
         for theme in ("light", "dark"):
             set_dark_theme(page, theme == "dark")
-            for name, widget in (("manager", manager), ("badge", badge)):
+            shots = (
+                ("manager", manager),
+                ("badge", badge),
+                ("form", form),
+                ("update", editor),
+            )
+            for name, widget in shots:
                 widget.scroll_into_view_if_needed()
                 widget.screenshot(
                     path=str(ARTIFACTS / f"{ui}_{theme}_{name}.png"),
                     animations="disabled",
                 )
-            form.scroll_into_view_if_needed()
-            form.screenshot(
-                path=str(ARTIFACTS / f"{ui}_{theme}_form.png"), animations="disabled"
-            )
             low = {}
             for selector, least in READABLE.items():
                 ratio = page.locator(selector).first.evaluate(CONTRAST)

@@ -60,7 +60,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
     poll_interval_ms: 30000, last_refresh: new Date().toISOString(),
     total_price_per_hour: 0.8,
     _rules: { pause: ["running"], resume: ["paused"], scale_to_zero: ["running"],
-      delete: ["*"] },
+      update: ["running", "paused"], delete: ["*"] },
     endpoints: [row("chat", "running"),
       row("evil", "failed", { message: "<img src=x onerror=alert(1)>" }),
       row("sleepy", "paused")],
@@ -87,6 +87,19 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
   model.python("selection", ["alice/chat"]);
   assert.equal(model.saves, 1, "a selection from Python must not be echoed back");
   assert.ok(!pause.disabled && resume.disabled);
+
+  const update = byTest(el, "hfew-action-update");
+  const editSlot = byTest(el, "hfew-edit-slot");
+  assert.ok(!update.disabled && editSlot.hidden);
+  update.click();
+  assert.equal(model.sent.at(-1).type, "edit");
+  assert.ok(!editSlot.hidden);
+  assert.equal(update.getAttribute("aria-expanded"), "true");
+  update.click();
+  assert.ok(editSlot.hidden, "a second click closes the update form");
+  model.python("selection", ["alice/chat", "alice/sleepy"]);
+  assert.ok(update.disabled, "one endpoint is updated at a time");
+  model.python("selection", ["alice/chat"]);
 
   pause.click();
   assert.deepEqual({ ...model.sent.at(-1), request: undefined },
@@ -197,6 +210,55 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
   assert.equal(create.spec.instance_type, "nvidia-l4");
   assert.equal(create.spec.type, "authenticated");
   cleanup();
+}
+
+// Update form: sends only what changed; server text stays text
+{
+  const update = await load("update.js");
+  const model = fakeModel({
+    endpoint: row("chat-llm", "running", { revision: "11c5a3d5",
+      scale_to_zero_timeout: null, repository: "<img src=x onerror=alert(1)>" }),
+    hardware: [], catalog_state: "", busy: "", error: "", notice: "", field_errors: {},
+  });
+  const el = document.createElement("div");
+  const cleanup = await update.render({ model, el });
+  assert.deepEqual(model.sent[0], { type: "catalog" });
+  assert.equal(el.querySelector("img"), null);
+  const apply = byTest(el, "hfew-update-apply");
+  assert.ok(apply.disabled, "nothing changed yet");
+  model.python("hardware", [
+    { id: "aws-cpu", vendor: "aws", region: "us-east-1", accelerator: "cpu",
+      instance_type: "intel-icl", instance_size: "x2", architecture: "Intel",
+      num_accelerators: 1, memory_gb: 4, gpu_memory_gb: null, price_per_hour: 0.067,
+      status: "available" },
+    { id: "aws-l4", vendor: "aws", region: "us-east-1", accelerator: "gpu",
+      instance_type: "nvidia-l4", instance_size: "x1", architecture: "Nvidia L4",
+      num_accelerators: 1, memory_gb: 30, gpu_memory_gb: 24, price_per_hour: 0.8,
+      status: "available" }]);
+  const instance = byTest(el, "hfew-update-instance");
+  assert.equal(instance.value, "nvidia-l4|x1");
+  assert.match(instance.options[0].textContent, /intel-icl · x2 .* \$0\.07\/h/);
+
+  const max = byTest(el, "hfew-update-max_replica");
+  assert.equal(max.value, "1");
+  max.value = "3";
+  max.dispatchEvent(new Event("input", { bubbles: true }));
+  assert.ok(!apply.disabled);
+  assert.equal(byTest(el, "hfew-update-changes").textContent,
+    "Will send: max_replica = 3");
+  el.querySelector("form").dispatchEvent(new Event("submit", { cancelable: true }));
+  const sent = model.sent.at(-1);
+  assert.equal(sent.type, "update");
+  assert.deepEqual(sent.changes, { max_replica: "3" });
+
+  model.python("field_errors", { max_replica: "must be at least min replicas" });
+  assert.equal(max.getAttribute("aria-invalid"), "true");
+  model.python("endpoint", { ...model.get("endpoint"), max_replica: 3 });
+  assert.equal(max.value, "3");
+  assert.ok(apply.disabled, "the form shows the new current values");
+  byTest(el, "hfew-update-reset").click();
+  cleanup();
+  assert.equal(el.children.length, 0);
 }
 
 dom.window.close();

@@ -101,6 +101,30 @@ def raw_endpoint(name: str, status: str = "running", **extra: Any) -> dict[str, 
     return raw
 
 
+_UPDATED = {
+    "min_replica": ("scaling", "minReplica"),
+    "max_replica": ("scaling", "maxReplica"),
+    "scale_to_zero_timeout": ("scaling", "scaleToZeroTimeout"),
+    "instance_type": ("compute", "instanceType"),
+    "instance_size": ("compute", "instanceSize"),
+    "accelerator": ("compute", "accelerator"),
+    "repository": ("model", "repository"),
+    "revision": ("model", "revision"),
+}
+
+
+def apply_update(raw: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """Merge update kwargs into a payload, as the API does."""
+    sections = {
+        "scaling": raw["compute"]["scaling"],
+        "compute": raw["compute"],
+        "model": raw["model"],
+    }
+    for arg, value in kwargs.items():
+        section, field = _UPDATED[arg]
+        sections[section][field] = value
+
+
 class FakeClient:
     """Just enough of ``EndpointsClient`` for the widgets, counting every call."""
 
@@ -115,6 +139,7 @@ class FakeClient:
         self.fail_actions: dict[str, Exception] = {}
         self.healthy = True
         self.probes: list[str] = []
+        self.update_calls: list[tuple[str, dict[str, Any]]] = []
 
     def add(
         self,
@@ -163,7 +188,13 @@ class FakeClient:
         return InferenceEndpointHardware.list_from_raw(HARDWARE)
 
     def _act(
-        self, action: str, name: str, namespace: str | None, state: str | None
+        self,
+        action: str,
+        name: str,
+        namespace: str | None,
+        state: str | None,
+        *,
+        keep: bool = False,
     ) -> InferenceEndpoint | None:
         key = f"{namespace or self.namespace}/{name}"
         self.calls.append((action, key))
@@ -175,6 +206,8 @@ class FakeClient:
                 status_code=404,
                 server_message=f"Endpoint '{name}' not found",
             )
+        if keep:
+            return InferenceEndpoint.from_raw(self.raws[key], key.split("/")[0])
         if state is None:
             del self.raws[key]
             return None
@@ -194,6 +227,24 @@ class FakeClient:
 
     def delete_inference_endpoint(self, name: str, *, namespace: str | None = None):
         self._act("delete", name, namespace, None)
+
+    def get_inference_endpoint(
+        self, name: str, *, namespace: str | None = None
+    ) -> InferenceEndpoint:
+        endpoint = self._act("get", name, namespace, None, keep=True)
+        assert endpoint is not None
+        return endpoint
+
+    def update_inference_endpoint(
+        self, name: str, *, namespace: str | None = None, **kwargs: Any
+    ) -> InferenceEndpoint:
+        key = f"{namespace or self.namespace}/{name}"
+        self.update_calls.append((key, kwargs))
+        if key in self.raws and "update" not in self.fail_actions:
+            apply_update(self.raws[key], kwargs)
+        endpoint = self._act("update", name, namespace, "updating")
+        assert endpoint is not None
+        return endpoint
 
     def create_inference_endpoint(
         self, name: str, *, namespace: str | None = None, **kwargs: Any
