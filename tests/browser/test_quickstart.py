@@ -54,6 +54,7 @@ def test_quickstart_runs_top_to_bottom(bare, page, ui):
     expect(outputs.locator("table.dataframe, table[id^='T_']")).to_have_count(2)
     expect(by_testid(page, "hfew-manager")).to_have_count(1)
     expect(by_testid(page, "hfew-form")).to_have_count(1)
+    expect(by_testid(page, "hfew-update")).to_have_count(1)
     expect(by_testid(page, "hfew-badge")).to_have_count(2)
 
     # Python selected the paused endpoint, then resumed it.
@@ -69,6 +70,11 @@ def test_quickstart_runs_top_to_bottom(bare, page, ui):
         "data-status", "running"
     )
     expect(outputs.filter(has_text=f"{CREATED} is running")).to_have_count(1)
+    # The update from Python reached the server and the table.
+    updated = "sandbox-user/chat-llm: max_replica=2, updating"
+    expect(outputs.filter(has_text=updated)).to_have_count(1)
+    chat = row(page, "sandbox-user/chat-llm")
+    expect(chat.locator(".hfew-col-replicas")).to_contain_text("max 2")
 
     # Neither the page nor the saved file show the sandbox's token.
     assert DEFAULT_TOKEN not in page.content()
