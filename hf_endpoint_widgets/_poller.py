@@ -157,6 +157,7 @@ class Poller:
         self._had_subscribers = False
         self._state = PollState()
         self._next_due = -math.inf
+        self._fetched_at = -math.inf
         self._fast_until = -math.inf
         self._failures = 0
         self._hardware: list[InferenceEndpointHardware] | None = None
@@ -207,14 +208,15 @@ class Poller:
         if empty:
             self.stop()
 
-    def tick(self, *, slack: float = PULL_SLACK) -> bool:
-        """Fetch if a refresh is due (within ``slack`` seconds); return True if so."""
-        if self.stopped or not self._is_due(slack):
+    def tick(self, *, slack: float = PULL_SLACK, max_age: float | None = None) -> bool:
+        """Fetch if a refresh is due (within ``slack`` seconds), or if the last one
+        is older than ``max_age`` seconds; return True if it fetched."""
+        if self.stopped or not self._is_due(slack, max_age):
             return False
         if not self._fetch_lock.acquire(blocking=False):
             return False
         try:
-            if not self._is_due(slack):
+            if not self._is_due(slack, max_age):
                 return False
             state = self._fetch()
             self._notify(state)
@@ -270,9 +272,12 @@ class Poller:
             if thread.is_alive():
                 logger.warning("Poller thread %s did not stop in time", thread.name)
 
-    def _is_due(self, slack: float) -> bool:
+    def _is_due(self, slack: float, max_age: float | None = None) -> bool:
         with self._lock:
-            return self._clock() + slack >= self._next_due
+            now = self._clock()
+            if max_age is not None and now - self._fetched_at > max_age:
+                return True
+            return now + slack >= self._next_due
 
     def _on_gone(self, _ref: weakref.ref[Any]) -> None:
         self._wake.set()
@@ -323,6 +328,8 @@ class Poller:
 
     def _fetch(self) -> PollState:
         self.requests += 1
+        with self._lock:
+            self._fetched_at = self._clock()
         logger.debug("Listing endpoints of %s", self.namespace)
         try:
             endpoints = tuple(self.client.list_inference_endpoints(self.namespace))

@@ -27,6 +27,10 @@ __all__ = ["MessageWidget", "PolledWidget", "iso_utc", "resolve_client"]
 
 logger = logging.getLogger(__name__)
 
+#: A new widget fetches at once unless the shared data is younger than this, so
+#: widgets opened together (a loop of badges) share one request.
+FRESH_AGE = 1.0
+
 
 def resolve_client(client: EndpointsClient | None) -> EndpointsClient:
     """Return ``client``, or the default client built from the environment."""
@@ -139,7 +143,8 @@ class PolledWidget(MessageWidget):
         self._closed = False
         pushing = resolve_push(push)
         self._poller = get_poller(self._client, namespace, push=pushing)
-        self._poller.tick()
+        # A widget opened later than the others must not show their older data.
+        self._poller.tick(max_age=FRESH_AGE)
 
         initial = self._values(self._poller.state)
         super().__init__(namespace=namespace, push=pushing, **initial, **kwargs)

@@ -192,3 +192,20 @@ def test_no_thread_in_pull_mode(client: FakeClient) -> None:
     assert poller_threads() == []
     assert threading.active_count() >= 1
     assert _poller.active_pollers() == [poller]
+
+
+def test_a_widget_opened_later_gets_fresh_data(client: FakeClient) -> None:
+    from hf_endpoint_widgets.widgets import StatusBadge
+    from hf_endpoint_widgets.widgets._base import FRESH_AGE
+
+    first = StatusBadge("embedder", client, push=False)  # type: ignore[arg-type]
+    together = StatusBadge("chat-llm", client, push=False)  # type: ignore[arg-type]
+    assert client.count("list") == 1  # opened together: one request
+
+    client.set_status("embedder", "initializing")
+    client.clock.advance(FRESH_AGE + 0.1)  # still long before the next tick
+    later = StatusBadge("embedder", client, push=False)  # type: ignore[arg-type]
+    assert client.count("list") == 2
+    assert later.status == "initializing"
+    assert first.status == "initializing"  # the fetch refreshed every widget
+    together.close()
