@@ -19,11 +19,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._active import active
+
 if TYPE_CHECKING:
     from ._app import create_app
     from ._server import Sandbox, start
 
-__all__ = ["Sandbox", "create_app", "start"]
+__all__ = ["Sandbox", "active", "create_app", "start"]
 
 _EXPORTS = {"Sandbox": "._server", "start": "._server", "create_app": "._app"}
 _INSTALL_HINT = (

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
+from . import _active
 from ._app import create_app
 from ._backend import DEFAULT_NAMESPACE, DEFAULT_ORG, DEFAULT_TOKEN, Backend
 from ._controls import Controls
@@ -175,9 +176,11 @@ class Sandbox(Controls):
         os.environ["HF_INFERENCE_ENDPOINTS_API"] = self.url
         os.environ["HF_ENDPOINT"] = self.url
         os.environ["HF_TOKEN"] = self.token
+        _active._set(self)
 
     def deactivate(self) -> None:
         """Restore the environment variables changed by :meth:`activate`."""
+        _active._clear(self)
         if self._saved_env is None:
             return
         for key, value in self._saved_env.items():

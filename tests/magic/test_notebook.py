@@ -1,11 +1,15 @@
-"""``notebooks/inference.ipynb`` runs headless against the sandbox it starts."""
+"""The notebooks run headless against the sandbox they start, again and again."""
 
 from __future__ import annotations
 
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
+
+from hf_endpoint_widgets.widgets._base import FRESH_AGE
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -13,6 +17,7 @@ pytest.importorskip("starlette")
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "inference.ipynb"
+QUICKSTART = ROOT / "notebooks" / "quickstart.ipynb"
 
 
 @pytest.fixture
@@ -53,3 +58,32 @@ def test_inference_notebook_runs(kernel_env, tmp_path):
     assert "UsageError" in shown["%%infer napping"]
     assert "--resume" in shown["%%infer napping"]
     assert "Traceback" not in "".join(shown.values())
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize("path", [QUICKSTART, NOTEBOOK], ids=lambda p: p.stem)
+def test_a_notebook_runs_twice_in_one_kernel(kernel_env, tmp_path, path):
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=240,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    first = []
+    with client.setup_kernel():
+        for run in range(2):
+            time.sleep(FRESH_AGE)  # a person reads the outputs before running again
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+            code = [c for c in notebook.cells if c.cell_type == "code"]
+            outputs = [_outputs(cell) for cell in code]
+            if run == 0:
+                first = outputs
+                continue
+            # The second run reused the sandbox and started from the same endpoints,
+            # instead of taking the sandbox's HF_TOKEN for a real one.
+            assert "Traceback" not in "".join(outputs)
+            assert "real API" not in "".join(outputs)
+            port = re.compile(r":\d+")
+            assert port.sub(":N", outputs[0]) == port.sub(":N", first[0])

@@ -52,11 +52,15 @@ def test_activate_sets_and_restores_env(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.delenv("HF_ENDPOINT", raising=False)
     monkeypatch.delenv("HF_INFERENCE_ENDPOINTS_API", raising=False)
 
+    assert sandbox.active() is None
     with sandbox.start(speed=0, activate=True) as sb:
         assert [os.environ[key] for key in ENV_KEYS] == [sb.url, sb.url, sb.token]
+        assert sandbox.active() is sb
         sb.deactivate()
         assert os.environ["HF_TOKEN"] == "hf_mine"
+        assert sandbox.active() is None
         sb.activate()
+    assert sandbox.active() is None
     assert os.environ["HF_TOKEN"] == "hf_mine"
     assert "HF_ENDPOINT" not in os.environ
     assert "HF_INFERENCE_ENDPOINTS_API" not in os.environ
