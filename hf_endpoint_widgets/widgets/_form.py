@@ -76,8 +76,11 @@ class CreateEndpointForm(MessageWidget):
     ...              "instance_size": "x2"})
     """
 
-    _esm = asset("form.js")
+    _esm = asset("forms.js")
     _css = asset("widgets.css")
+    _kind = traitlets.Unicode("create", help="Which form forms.js renders.").tag(
+        sync=True
+    )
 
     namespace = traitlets.Unicode("", help="Namespace to create in.").tag(sync=True)
     hardware = traitlets.List(traitlets.Dict(), help="Hardware catalog rows.").tag(

@@ -52,8 +52,11 @@ class UpdateEndpointForm(MessageWidget):
     >>> form.submit({"max_replica": 2, "instance_size": "x2"})
     """
 
-    _esm = asset("update.js")
+    _esm = asset("forms.js")
     _css = asset("widgets.css")
+    _kind = traitlets.Unicode("update", help="Which form forms.js renders.").tag(
+        sync=True
+    )
 
     endpoint = traitlets.Dict(help="The endpoint's current values (a table row).").tag(
         sync=True

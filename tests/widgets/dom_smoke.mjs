@@ -176,7 +176,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 // Form
 {
-  const form = await load("form.js");
+  const form = await load("forms.js");
   const model = fakeModel({
     namespace: "alice", hardware: [], catalog_state: "", busy: "", created: "",
     error: "", notice: "", field_errors: {}, tasks: ["text-generation"],
@@ -214,9 +214,9 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 // Update form: sends only what changed; server text stays text
 {
-  const update = await load("update.js");
+  const update = await load("forms.js");
   const model = fakeModel({
-    endpoint: row("chat-llm", "running", { revision: "11c5a3d5",
+    _kind: "update", endpoint: row("chat-llm", "running", { revision: "11c5a3d5",
       scale_to_zero_timeout: null, repository: "<img src=x onerror=alert(1)>" }),
     hardware: [], catalog_state: "", busy: "", error: "", notice: "", field_errors: {},
   });

@@ -9,18 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from hf_endpoint_widgets.widgets import CreateEndpointForm, EndpointManager, StatusBadge
+from hf_endpoint_widgets.widgets import (
+    CreateEndpointForm,
+    EndpointManager,
+    StatusBadge,
+    UpdateEndpointForm,
+)
 from hf_endpoint_widgets.widgets._assets import ASSETS
 
 JS = Path(__file__).resolve().parents[2] / "js"
-MODULES = ["manager.js", "badge.js", "form.js"]
+MODULES = ["manager.js", "badge.js", "forms.js"]
 
 
 def test_widgets_load_their_files() -> None:
     for cls, name in [
         (EndpointManager, "manager.js"),
         (StatusBadge, "badge.js"),
-        (CreateEndpointForm, "form.js"),
+        (CreateEndpointForm, "forms.js"),
+        (UpdateEndpointForm, "forms.js"),
     ]:
         assert (ASSETS / name).is_file()
         assert "export default" in str(cls._esm)

@@ -1,8 +1,14 @@
 // @ts-check
+// The creation and update forms: one module, so that they share their building
+// blocks (anywidget loads each module alone, from a blob URL, without imports).
 /** @typedef {import("./types").RenderContext} RenderContext */
+/** @typedef {import("./types").Model} Model */
 /** @typedef {import("./types").HardwareRow} HardwareRow */
+/** @typedef {import("./types").Row} Row */
+/** @typedef {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} Field */
 
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+const NUMBERS = ["min_replica", "max_replica", "scale_to_zero_timeout"];
 let formCount = 0;
 
 /**
@@ -17,6 +23,9 @@ function h(tag, className, text) {
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+/** @param {unknown} value */
+const text = (value) => (value == null ? "" : String(value));
 
 /** @param {HardwareRow} row */
 function computeLabel(row) {
@@ -41,29 +50,34 @@ function fill(select, options) {
   if (options.some(([value]) => value === before)) select.value = before;
 }
 
-/** @param {RenderContext} context */
-function render({ model, el }) {
-  const controller = new AbortController();
-  const signal = controller.signal;
-  const prefix = `hfew-form-${(formCount += 1)}`;
-  const root = h("form", "hfew-root hfew-form");
-  root.dataset.testid = "hfew-form";
+/**
+ * The frame both forms share: title, dismissible error, notice, a grid of
+ * labelled fields with a hint each, and a row of buttons.
+ *
+ * @param {Model} model
+ * @param {string} kind "form" (creation) or "update": class and test ids.
+ */
+function shell(model, kind) {
+  const prefix = `hfew-${kind}-${(formCount += 1)}`;
+  const root = h("form", `hfew-root hfew-form hfew-${kind}`);
+  root.dataset.testid = `hfew-${kind}`;
   root.noValidate = true;
   const title = h("h3", "hfew-title");
   const alert = h("div", "hfew-alert");
   alert.setAttribute("role", "alert");
-  alert.dataset.testid = "hfew-form-error";
+  alert.dataset.testid = `hfew-${kind}-error`;
   const alertText = h("span", "hfew-alert-text");
   const dismiss = h("button", "hfew-button hfew-button--quiet", "Dismiss");
   dismiss.type = "button";
   alert.append(alertText, dismiss);
   const notice = h("div", "hfew-notice");
   notice.setAttribute("role", "status");
-  notice.dataset.testid = "hfew-form-notice";
+  notice.dataset.testid = `hfew-${kind}-notice`;
   const grid = h("div", "hfew-form-grid");
+  const buttons = h("div", "hfew-form-buttons");
   root.append(title, alert, notice, grid);
+  const fieldIds = kind === "form" ? "field" : "update";
 
-  /** @typedef {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} Field */
   /** @type {Record<string, Field>} */
   const fields = {};
   /** @type {Record<string, HTMLElement>} */
@@ -79,7 +93,7 @@ function render({ model, el }) {
     const input = h(tag, "hfew-input");
     input.id = `${prefix}-${name}`;
     input.name = name;
-    input.dataset.testid = `hfew-field-${name}`;
+    input.dataset.testid = `hfew-${fieldIds}-${name}`;
     for (const [key, value] of Object.entries(attrs)) input.setAttribute(key, value);
     const labelNode = h("label", "hfew-label", label);
     labelNode.htmlFor = input.id;
@@ -92,6 +106,42 @@ function render({ model, el }) {
     hints[name] = hint;
     return input;
   }
+  /**
+   * A button in the form's button row; its test id is ``hfew-`` + ``id``.
+   * @param {string} label @param {string} type @param {string} id @param {string} cls
+   */
+  function action(label, type, id, cls) {
+    const node = h("button", `hfew-button ${cls}`, label);
+    node.type = type;
+    node.dataset.testid = `hfew-${id}`;
+    buttons.append(node);
+    return node;
+  }
+  /** Show the error and the notice; mark the form busy. */
+  function messages() {
+    alertText.textContent = model.get("error") || "";
+    alert.hidden = !alertText.textContent;
+    notice.textContent = model.get("notice") || "";
+    notice.hidden = !notice.textContent;
+    root.setAttribute("aria-busy", model.get("busy") ? "true" : "false");
+  }
+  /** @param {string} name @param {string} problem */
+  function flag(name, problem) {
+    hints[name].textContent = problem;
+    fields[name].setAttribute("aria-invalid", problem ? "true" : "false");
+  }
+  return {
+    root, title, dismiss, buttons, fields, hints, field, action, messages, flag,
+  };
+}
+
+/** @param {RenderContext} context The creation form. */
+function renderCreate({ model, el }) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const form = shell(model, "form");
+  const { root, title, dismiss, buttons, fields, hints, field, action } = form;
+  const { messages, flag } = form;
 
   field("name", "Name", "input", { autocomplete: "off", spellcheck: "false" });
   field("repository", "Repository", "input", {
@@ -114,14 +164,10 @@ function render({ model, el }) {
     rows: "3",
     spellcheck: "false",
   });
-  const reload = h("button", "hfew-button hfew-button--quiet", "Reload catalog");
-  reload.type = "button";
-  reload.dataset.testid = "hfew-reload-catalog";
-  const submit = h("button", "hfew-button hfew-button--primary", "Create endpoint");
-  submit.type = "submit";
-  submit.dataset.testid = "hfew-create";
-  const buttons = h("div", "hfew-form-buttons");
-  buttons.append(submit, reload);
+  const submit = action("Create endpoint", "submit", "create",
+    "hfew-button--primary");
+  const reload = action("Reload catalog", "button", "reload-catalog",
+    "hfew-button--quiet");
   root.append(buttons);
   el.append(root);
 
@@ -153,9 +199,7 @@ function render({ model, el }) {
     const local = { name: nameProblem(), scale_to_zero_timeout: scaleProblem() };
     for (const name of Object.keys(fields)) {
       const own = touched.has(name) && local[/** @type {"name"} */ (name)];
-      const text = own || problems[name] || "";
-      hints[name].textContent = text;
-      fields[name].setAttribute("aria-invalid", text ? "true" : "false");
+      flag(name, own || problems[name] || "");
     }
     const row = selectedCompute();
     if (!hints.instance.textContent && row) {
@@ -205,13 +249,8 @@ function render({ model, el }) {
   }
   function renderStatus() {
     title.textContent = `New endpoint in ${model.get("namespace")}`;
-    alertText.textContent = model.get("error") || "";
-    alert.hidden = !alertText.textContent;
-    notice.textContent = model.get("notice") || "";
-    notice.hidden = !notice.textContent;
-    const busy = model.get("busy");
-    submit.textContent = busy ? "Creating…" : "Create endpoint";
-    root.setAttribute("aria-busy", busy ? "true" : "false");
+    messages();
+    submit.textContent = model.get("busy") ? "Creating…" : "Create endpoint";
     showProblems();
   }
 
@@ -266,6 +305,145 @@ function render({ model, el }) {
     model.off("change:tasks change:frameworks change:types", fillChoices);
     root.remove();
   };
+}
+
+/** @param {RenderContext} context The update form of one endpoint. */
+function renderUpdate({ model, el }) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const { root, title, dismiss, buttons, fields, field, action, messages, flag } =
+    shell(model, "update");
+
+  field("repository", "Repository", "input", { spellcheck: "false" });
+  field("revision", "Revision (empty: unchanged)", "input", { spellcheck: "false" });
+  field("instance", "Instance", "select");
+  field("min_replica", "Min replicas", "input", { type: "number", min: "0" });
+  field("max_replica", "Max replicas", "input", { type: "number", min: "1" });
+  field("scale_to_zero_timeout", "Scale to zero after (minutes)", "input",
+    { type: "number", min: "1", placeholder: "never" });
+  const changes = h("p", "hfew-muted hfew-update-changes");
+  changes.dataset.testid = "hfew-update-changes";
+  const submit = action("Apply update", "submit", "update-apply",
+    "hfew-button--primary");
+  const reset = action("Reset", "button", "update-reset", "");
+  root.append(changes, buttons);
+  el.append(root);
+
+  /** @returns {Row} */
+  const endpoint = () => model.get("endpoint") || {};
+  /** @returns {HardwareRow[]} */
+  const catalog = () => model.get("hardware") || [];
+  const value = (/** @type {string} */ name) => fields[name].value.trim();
+  const instanceOf = (/** @type {Row | HardwareRow} */ row) =>
+    `${row.instance_type || ""}|${row.instance_size || ""}`;
+
+  function fillInstances() {
+    const current = endpoint();
+    const before = value("instance") || instanceOf(current);
+    /** @type {string[][]} */
+    const choices = catalog()
+      .slice()
+      .sort((a, b) => (a.price_per_hour ?? 1e9) - (b.price_per_hour ?? 1e9))
+      .map((row) => [instanceOf(row), computeLabel(row)]);
+    if (!choices.some(([key]) => key === instanceOf(current))) {
+      const label = `${current.instance_type} · ${current.instance_size} (current)`;
+      choices.unshift([instanceOf(current), label]);
+    }
+    const select = /** @type {HTMLSelectElement} */ (fields.instance);
+    select.replaceChildren(...choices.map(([key, label]) => new Option(label, key)));
+    select.value = choices.some(([key]) => key === before) ? before
+      : instanceOf(current);
+    showChanges();
+  }
+
+  function resetFields() {
+    const current = endpoint();
+    fields.repository.value = text(current.repository);
+    fields.revision.value = "";
+    const revision = /** @type {HTMLInputElement} */ (fields.revision);
+    revision.placeholder = text(current.revision);
+    for (const name of NUMBERS) fields[name].value = text(current[name]);
+    fillInstances();
+  }
+
+  /** @returns {Record<string, string>} */
+  function changed() {
+    const current = endpoint();
+    /** @type {Record<string, string>} */
+    const out = {};
+    if (value("repository") !== text(current.repository)) {
+      out.repository = value("repository");
+    }
+    if (value("revision") && value("revision") !== text(current.revision)) {
+      out.revision = value("revision");
+    }
+    if (value("instance") && value("instance") !== instanceOf(current)) {
+      const [type, size] = value("instance").split("|");
+      Object.assign(out, { instance_type: type, instance_size: size });
+    }
+    for (const name of NUMBERS) {
+      const before = text(current[name]);
+      if (value(name) !== before) out[name] = value(name);
+    }
+    return out;
+  }
+
+  function showChanges() {
+    const diff = changed();
+    const names = Object.keys(diff);
+    changes.textContent = names.length
+      ? `Will send: ${names.map((name) => `${name} = ${diff[name]}`).join(", ")}`
+      : "No changes yet.";
+    /** @type {Record<string, string>} */
+    const problems = model.get("field_errors") || {};
+    for (const name of Object.keys(fields)) {
+      flag(name, problems[name === "instance" ? "instance_type" : name] || "");
+    }
+    submit.disabled = Boolean(model.get("busy")) || names.length === 0;
+  }
+
+  function renderStatus() {
+    title.textContent = `Update ${endpoint().id || ""}`;
+    messages();
+    submit.textContent = model.get("busy") ? "Updating…" : "Apply update";
+    showChanges();
+  }
+
+  root.addEventListener("input", showChanges, { signal });
+  root.addEventListener("change", showChanges, { signal });
+  root.addEventListener("submit", (/** @type {Event} */ event) => {
+    event.preventDefault();
+    if (submit.disabled) return;
+    submit.disabled = true;
+    const request = `${Date.now()}-${Math.random()}`;
+    model.send({ type: "update", changes: changed(), request });
+  }, { signal });
+  reset.addEventListener("click", resetFields, { signal });
+  dismiss.addEventListener("click", () => model.send({ type: "dismiss" }), { signal });
+
+  const statusEvents = "change:error change:notice change:busy change:field_errors";
+  model.on(statusEvents, renderStatus);
+  const onEndpoint = () => { resetFields(); renderStatus(); };
+  model.on("change:endpoint", onEndpoint);
+  model.on("change:hardware", fillInstances);
+  resetFields();
+  renderStatus();
+  if (!model.get("catalog_state")) model.send({ type: "catalog" });
+
+  return () => {
+    controller.abort();
+    model.off(statusEvents, renderStatus);
+    model.off("change:endpoint", onEndpoint);
+    model.off("change:hardware", fillInstances);
+    root.remove();
+  };
+}
+
+/** @param {RenderContext} context */
+function render(context) {
+  return context.model.get("_kind") === "update"
+    ? renderUpdate(context)
+    : renderCreate(context);
 }
 
 export default { render };
