@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hf_endpoint_widgets._models import InferenceEndpointStatus
 from hf_endpoint_widgets._poller import describe_error
 
 __all__ = [
@@ -43,17 +44,7 @@ RULES: Mapping[str, frozenset[str]] = {
     ),
     "resume": frozenset({"paused", "scaledToZero"}),
     "scale_to_zero": frozenset({"running"}),
-    "update": frozenset(
-        {
-            "pending",
-            "initializing",
-            "updating",
-            "updateFailed",
-            "running",
-            "paused",
-            "scaledToZero",
-        }
-    ),
+    "update": frozenset(s.value for s in InferenceEndpointStatus) - {"failed"},
     "delete": frozenset({ANY}),
 }
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,19 +14,20 @@ from hf_endpoint_widgets._refs import EndpointLike, endpoint_ref
 from hf_endpoint_widgets._tables import endpoint_row
 from hf_endpoint_widgets.widgets import _actions
 from hf_endpoint_widgets.widgets._assets import asset
-from hf_endpoint_widgets.widgets._base import MessageWidget, resolve_client
-from hf_endpoint_widgets.widgets._form import hardware_row
+from hf_endpoint_widgets.widgets._base import resolve_client
+from hf_endpoint_widgets.widgets._formbase import FormWidget
 from hf_endpoint_widgets.widgets._spec import SpecError, validate_update
 
 if TYPE_CHECKING:
     from hf_endpoint_widgets._client import EndpointsClient
+    from hf_endpoint_widgets._models import InferenceEndpointHardware
 
 __all__ = ["UpdateEndpointForm"]
 
 logger = logging.getLogger(__name__)
 
 
-class UpdateEndpointForm(MessageWidget):
+class UpdateEndpointForm(FormWidget):
     """A form that updates one Inference Endpoint.
 
     The page shows the endpoint's current repository, revision, instance (from the
@@ -61,14 +61,6 @@ class UpdateEndpointForm(MessageWidget):
     endpoint = traitlets.Dict(help="The endpoint's current values (a table row).").tag(
         sync=True
     )
-    hardware = traitlets.List(
-        traitlets.Dict(), help="Catalog rows of the endpoint's vendor and region."
-    ).tag(sync=True)
-    catalog_state = traitlets.Unicode(
-        "", help='"", "loading", "ready" or "failed".'
-    ).tag(sync=True)
-    busy = traitlets.Unicode("", help='"update" while an update runs.').tag(sync=True)
-    field_errors = traitlets.Dict(help="Problem of each invalid field.").tag(sync=True)
 
     def __init__(
         self,
@@ -78,7 +70,6 @@ class UpdateEndpointForm(MessageWidget):
         namespace: str | None = None,
     ) -> None:
         self._client = resolve_client(client)
-        self._update_lock = threading.Lock()
         if not isinstance(endpoint, InferenceEndpoint):
             own, name = endpoint_ref(endpoint, namespace or self._client.namespace)
             endpoint = self._client.get_inference_endpoint(name, namespace=own)
@@ -94,33 +85,14 @@ class UpdateEndpointForm(MessageWidget):
         prices = get_poller(self._client, endpoint.namespace).prices
         return endpoint_row(endpoint, prices.price(endpoint) if prices else None)
 
-    def load_hardware(self, *, refresh: bool = False) -> list[dict[str, Any]]:
-        """Fetch the hardware catalog (shared) and keep the endpoint's region."""
-        current = self._current
-        poller = get_poller(self._client, current.namespace)
-        self.catalog_state = "loading"
-        try:
-            catalog = poller.hardware(refresh=refresh)
-        except Exception as exc:
-            logger.warning("Hardware catalog of %s failed: %s", current.namespace, exc)
-            with self.hold_sync():
-                self.catalog_state = "failed"
-                self.error = (
-                    f"Could not load the hardware catalog of {current.namespace}: "
-                    f"{describe_error(exc)}. Next: check your token, then reload it."
-                )
-            return []
-        rows = [
-            hardware_row(h)
-            for h in catalog
-            if (h.vendor, h.region) == (current.vendor, current.region)
-            and h.status != "deprecated"
-        ]
-        with self.hold_sync():
-            if rows != self.hardware:
-                self.hardware = rows
-            self.catalog_state = "ready"
-        return rows
+    @property
+    def _catalog_namespace(self) -> str:
+        return self._current.namespace
+
+    def _shows(self, hardware: InferenceEndpointHardware) -> bool:
+        # An update changes the instance, never the vendor or the region.
+        where = (self._current.vendor, self._current.region)
+        return (hardware.vendor, hardware.region) == where and super()._shows(hardware)
 
     def submit(self, changes: Mapping[str, Any]) -> InferenceEndpoint:
         """Check ``changes`` and send those that differ from the current values.
@@ -154,57 +126,42 @@ class UpdateEndpointForm(MessageWidget):
         if kind == "update":
             changes = content.get("changes")
             self._update(changes if isinstance(changes, Mapping) else {}, page=True)
-        elif kind == "catalog":
-            self.load_hardware(refresh=bool(content.get("refresh")))
         else:
             super()._handle_page_msg(kind, content)
 
     def _update(
         self, changes: Mapping[str, Any], *, page: bool
     ) -> InferenceEndpoint | None:
-        if not self._update_lock.acquire(blocking=False):
-            message = f"An update of {self.endpoint_id} is already running; wait."
-            if page:
-                self.notice = message
-                return None
-            raise RuntimeError(message)
-        try:
-            return self._update_locked(changes, page)
-        finally:
-            self.busy = ""
-            self._update_lock.release()
+        return self._one_at_a_time(
+            lambda: self._update_locked(changes, page),
+            busy_message=f"An update of {self.endpoint_id} is already running; wait.",
+            page=page,
+        )
 
     def _update_locked(
         self, changes: Mapping[str, Any], page: bool
     ) -> InferenceEndpoint | None:
         current = self._current
         poller = get_poller(self._client, current.namespace)
-        catalog = poller.hardware() if self.catalog_state == "ready" else None
         try:
             row = poller.state.rows.get(self.endpoint_id, self.endpoint)
             refusal = _actions.refusal("update", [row])
             if refusal is not None:
                 raise SpecError({"status": refusal})
-            kwargs = validate_update(changes, current, catalog)
+            kwargs = validate_update(changes, current, self._catalog())
         except SpecError as exc:
-            with self.hold_sync():
-                self.field_errors = exc.fields
-                self.error = exc.fields.get("status") or f"Fix the fields: {exc}"
+            self._refuse(
+                exc.fields, exc.fields.get("status") or f"Fix the fields: {exc}"
+            )
             if page:
                 return None
             raise
         if not kwargs:
-            with self.hold_sync():
-                self.field_errors = {}
-                self.error = ""
-                self.notice = f"Nothing changed: no update sent to {self.endpoint_id}."
+            self._refuse({}, "")
+            self.notice = f"Nothing changed: no update sent to {self.endpoint_id}."
             return current
 
-        with self.hold_sync():
-            self.busy = "update"
-            self.field_errors = {}
-            self.error = ""
-            self.notice = ""
+        self._start("update")
         try:
             endpoint = self._client.update_inference_endpoint(
                 current.name, namespace=current.namespace, **kwargs
