@@ -218,10 +218,10 @@ class Poller:
         try:
             if not self._is_due(slack, max_age):
                 return False
-            state = self._fetch()
-            self._notify(state)
+            self._fetch()
         finally:
             self._fetch_lock.release()
+        self._notify()
         return True
 
     def refresh_now(self, *, fast: bool = True) -> PollState:
@@ -231,7 +231,7 @@ class Poller:
                 self._fast_until = self._clock() + ACTION_WINDOW
         with self._fetch_lock:
             state = self._fetch()
-            self._notify(state)
+        self._notify()
         self._wake.set()
         return state
 
@@ -304,11 +304,13 @@ class Poller:
             self._wake.clear()
         logger.debug("Poller thread for %s stopped", self.namespace)
 
-    def _notify(self, state: PollState) -> None:
+    def _notify(self) -> None:
+        # Called without _fetch_lock, so a subscriber may refresh again; each one
+        # gets the newest state, even when another fetch finished in between.
         pushed = threading.current_thread() is self._thread
         for subscriber in self._live():
             try:
-                subscriber._on_poll(state, pushed)
+                subscriber._on_poll(self.state, pushed)
             except Exception:
                 logger.exception("Subscriber %r failed to apply a refresh", subscriber)
 

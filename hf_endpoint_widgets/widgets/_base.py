@@ -192,7 +192,17 @@ class PolledWidget(MessageWidget):
     def _sync(self, state: PollState) -> None:
         if self._closed:
             return
-        values = self._values(state)
+        with self._sync_lock:
+            while True:
+                self._apply(self._values(state))
+                # An observer may have refreshed meanwhile: end on the newest data.
+                latest = self._poller.state
+                if latest is state or latest.generation < state.generation:
+                    return
+                state = latest
+
+    def _apply(self, values: Mapping[str, Any]) -> None:
+        """Set the traits that differ from ``values``, in one message to the page."""
         with self._sync_lock:
             changes = {k: v for k, v in values.items() if getattr(self, k) != v}
             if not changes:
