@@ -174,16 +174,18 @@ class AsyncEndpointsClient(ClientBase):
         self, name: str, *, namespace: str | None = None, **fields: Any
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.create_inference_endpoint` (same keywords)."""
-        ns, endpoint_name = await self._target(name, namespace)
+        ns, endpoint_name = self._split(name, namespace)
         body = create_body(endpoint_name, **fields)
+        ns = ns or await self.get_namespace()
         return await self._send(self.call_create(ns, endpoint_name, body))
 
     async def update_inference_endpoint(
         self, name: EndpointLike, *, namespace: str | None = None, **fields: Any
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.update_inference_endpoint`."""
-        ns, endpoint_name = await self._target(name, namespace)
+        ns, endpoint_name = self._split(name, namespace)
         body = update_body(endpoint_name, **fields)
+        ns = ns or await self.get_namespace()
         return await self._send(self.call_update(ns, endpoint_name, body))
 
     async def delete_inference_endpoint(

@@ -208,7 +208,7 @@ class EndpointsClient(ClientBase):
         ConflictError
             The name is taken in this namespace.
         """
-        ns, endpoint_name = self._target(name, namespace)
+        ns, endpoint_name = self._split(name, namespace)
         body = create_body(
             endpoint_name,
             repository=repository,
@@ -220,8 +220,9 @@ class EndpointsClient(ClientBase):
             vendor=vendor,
             **fields,
         )
+
         created: InferenceEndpoint = self._send(
-            self.call_create(ns, endpoint_name, body)
+            self.call_create(self._ns(ns), endpoint_name, body)
         )
         return created
 
@@ -233,9 +234,9 @@ class EndpointsClient(ClientBase):
         Keywords are those of ``create_inference_endpoint`` except ``account_id``,
         ``type`` and ``name``.
         """
-        ns, endpoint_name = self._target(name, namespace)
+        ns, endpoint_name = self._split(name, namespace)
         body = update_body(endpoint_name, **fields)
-        return self._send(self.call_update(ns, endpoint_name, body))
+        return self._send(self.call_update(self._ns(ns), endpoint_name, body))
 
     def delete_inference_endpoint(
         self, name: EndpointLike, *, namespace: str | None = None

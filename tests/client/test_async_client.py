@@ -9,6 +9,7 @@ from hf_endpoint_widgets import AsyncEndpointsClient, errors
 
 from .conftest import mock_only
 from .fake_api import API, HUB, FakeAPI
+from .payloads import CREATE_ARGS
 
 # These tests script exact responses, which only the in-memory fake can give.
 pytestmark = mock_only
@@ -76,11 +77,20 @@ def test_async_endpoints_act_through_a_sync_twin(fake: FakeAPI) -> None:
     assert run(scenario()).status == "paused"
 
 
-def test_async_validation_sends_nothing(fake: FakeAPI) -> None:
+@pytest.mark.parametrize(
+    ("method", "name", "fields", "rule"),
+    [
+        ("create_inference_endpoint", "Bad Name", CREATE_ARGS, "lowercase"),
+        ("update_inference_endpoint", "my-bert", {"max_replica": 0}, "at least 1"),
+    ],
+)
+def test_async_validation_sends_nothing(
+    fake: FakeAPI, method: str, name: str, fields: dict, rule: str
+) -> None:
     async def scenario():
         async with make(fake, []) as client:
-            await client.create_inference_endpoint("Bad Name", namespace="alice")
+            await getattr(client, method)(name, **fields)
 
-    with pytest.raises(ValueError, match="lowercase"):
+    with pytest.raises(ValueError, match=rule):
         run(scenario())
     assert fake.requests == []

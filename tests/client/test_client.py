@@ -185,9 +185,27 @@ def test_invalid_create_sends_nothing(
     before = len(api.requests)
 
     with pytest.raises((ValueError, TypeError), match=rule):
-        client.create_inference_endpoint(name, namespace="alice", **args)
+        client.create_inference_endpoint(name, **args)
 
     assert len(api.requests) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "rule"),
+    [
+        ("my-bert", {"min_replica": 3, "max_replica": 2}, "min_replica"),
+        ("my-bert", {"scale_to_zero_timeout": 0}, "minutes"),
+        ("my-bert", {"accelerator": "tpu"}, "cpu, gpu, neuron"),
+        ("acme/", {}, "namespace/name"),
+    ],
+)
+def test_invalid_update_sends_nothing(
+    api: Backend, client: EndpointsClient, name: str, kwargs: dict, rule: str
+) -> None:
+    with pytest.raises(ValueError, match=rule):
+        client.update_inference_endpoint(name, **kwargs)
+
+    assert api.requests == []
 
 
 def test_conflict_names_the_endpoint(api: Backend, client: EndpointsClient) -> None:
