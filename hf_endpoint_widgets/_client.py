@@ -45,7 +45,8 @@ class EndpointsClient(ClientBase):
     timeout : float or httpx2.Timeout, optional
         Timeout of every request (10 s, 5 s to connect, by default).
     max_retries : int
-        Retries of reads on 429, 5xx and connection errors.
+        Retries of reads on 429, 5xx and connection errors. A ``Retry-After`` over
+        60 s is not waited for: the error is raised with its ``retry_after``.
     transport : httpx2.BaseTransport, optional
         Transport to use instead of the network (tests use ``httpx2.MockTransport``).
     clock, sleep : callable

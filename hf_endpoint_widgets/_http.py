@@ -4,11 +4,13 @@ turning error responses into errors of :mod:`hf_endpoint_widgets.errors`."""
 from __future__ import annotations
 
 import email.utils
+import math
 import platform
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timezone
 from typing import Any
 
 import httpx2
@@ -75,19 +77,32 @@ def request_id(response: httpx2.Response) -> str | None:
     return None
 
 
-def retry_after(response: httpx2.Response) -> float | None:
-    """Seconds from a ``Retry-After`` header (a number or an HTTP date)."""
+def retry_after(
+    response: httpx2.Response, *, now: Callable[[], float] = time.time
+) -> float | None:
+    """Seconds from a ``Retry-After`` header (a number or an HTTP date), or None
+    when it is missing or unreadable. A date without a zone is read as UTC."""
     value = response.headers.get("retry-after")
     if not value:
         return None
+    seconds: float | None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    parsed = email.utils.parsedate_to_datetime(value)
-    if parsed is None:
+        seconds = _seconds_until(value, now())
+    if seconds is None or not math.isfinite(seconds):
         return None
-    return max(0.0, float(parsed.timestamp()) - time.time())
+    return max(0.0, seconds)
+
+
+def _seconds_until(http_date: str, now: float) -> float | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.timestamp() - now
 
 
 def error_from_response(
@@ -130,18 +145,21 @@ class RetryPolicy:
     """Capped exponential backoff with jitter, honouring ``Retry-After``.
 
     Only idempotent requests (GET) are retried; lifecycle calls never are, so an
-    action is never sent twice.
+    action is never sent twice. A server that asks to wait longer than
+    ``max_wait`` seconds is not retried: its error carries ``retry_after``.
     """
 
     max_retries: int = 3
     base: float = 0.5
     cap: float = 8.0
+    max_wait: float = 60.0
     jitter: Callable[[], float] = random.random
 
     def delay(self, attempt: int, server_hint: float | None = None) -> float:
-        """Seconds to wait before retry number ``attempt`` (starting at 1)."""
+        """Seconds to wait before retry number ``attempt`` (starting at 1): the
+        server's ``Retry-After`` when it sent one, else the backoff."""
         if server_hint is not None:
-            return min(server_hint, self.cap * 4)
+            return min(server_hint, self.max_wait)
         backoff = min(self.cap, self.base * 2.0 ** (attempt - 1))
         return backoff * (0.5 + self.jitter() / 2)
 
@@ -150,4 +168,9 @@ class RetryPolicy:
         deserves another try."""
         if attempt > self.max_retries:
             return False
-        return response is None or response.status_code in RETRYABLE_STATUS
+        if response is None:
+            return True
+        hint = retry_after(response)
+        if hint is not None and hint > self.max_wait:
+            return False
+        return response.status_code in RETRYABLE_STATUS

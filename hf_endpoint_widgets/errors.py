@@ -21,6 +21,7 @@ next. They never contain the token.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 __all__ = [
@@ -182,7 +183,10 @@ def error_for_status(
 
     detail = f": {server_message}" if server_message else ""
     rid = f" [request id {request_id}]" if request_id else ""
-    message = f"Could not {what} (HTTP {status_code}{detail}){rid}. {cls.hint}"
+    hint = cls.hint
+    if cls is RateLimitError and retry_after is not None:
+        hint = f"Wait {math.ceil(retry_after)} s, then try again."
+    message = f"Could not {what} (HTTP {status_code}{detail}){rid}. {hint}"
     kwargs: dict[str, Any] = {
         "endpoint": endpoint,
         "status_code": status_code,
