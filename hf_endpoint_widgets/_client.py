@@ -306,7 +306,7 @@ class EndpointsClient(ClientBase):
         """An :class:`InferenceClient` for a deployed endpoint, sharing this pool."""
         return InferenceClient(
             url,
-            token=self._token,
+            token=self._token or False,
             endpoint=endpoint,
             task=task,
             http=self._http,
@@ -319,7 +319,7 @@ class EndpointsClient(ClientBase):
         """An :class:`AsyncInferenceClient` for a deployed endpoint."""
         return AsyncInferenceClient(
             url,
-            token=self._token,
+            token=self._token or False,
             endpoint=endpoint,
             task=task,
             transport=_async_capable(self._transport),
