@@ -19,6 +19,7 @@ from ._version import __version__
 from .errors import (
     EndpointConnectionError,
     InferenceEndpointHTTPError,
+    RequestTimeoutError,
     error_for_status,
 )
 
@@ -122,11 +123,17 @@ def error_from_response(
 def connection_error(
     exc: httpx2.TransportError, *, what: str, endpoint: str | None = None
 ) -> EndpointConnectionError:
-    """Wrap a transport failure; the message names the host, never headers."""
+    """Wrap a transport failure; the message names the host, never headers. A
+    timeout becomes a :class:`RequestTimeoutError` (also a ``TimeoutError``)."""
     host = exc.request.url.host if _has_request(exc) else "the server"
-    kind = "timed out" if isinstance(exc, httpx2.TimeoutException) else "failed"
+    if isinstance(exc, httpx2.TimeoutException):
+        return RequestTimeoutError(
+            f"Could not {what}: {host} did not answer in time "
+            f"({type(exc).__name__}). Try again, or pass a longer timeout=.",
+            endpoint=endpoint,
+        )
     return EndpointConnectionError(
-        f"Could not {what}: the connection to {host} {kind} ({type(exc).__name__}). "
+        f"Could not {what}: the connection to {host} failed ({type(exc).__name__}). "
         "Check your network, then try again.",
         endpoint=endpoint,
     )

@@ -7,6 +7,7 @@ Every error has one root, so ``except InferenceEndpointError`` catches them all:
     ├── InferenceEndpointFailedError       (the endpoint is failed or updateFailed)
     ├── EndpointNotDeployedError           (no URL yet: nothing to send requests to)
     ├── EndpointConnectionError            (the server could not be reached)
+    │   └── RequestTimeoutError            (no answer in time; also the timeout error)
     └── InferenceEndpointHTTPError         (the server answered with an error code)
         ├── BadRequestError                400, 422 (also a builtin ValueError)
         ├── AuthenticationError            401, 403
@@ -36,6 +37,7 @@ __all__ = [
     "InferenceEndpointTimeoutError",
     "NotFoundError",
     "RateLimitError",
+    "RequestTimeoutError",
     "ServerError",
     "error_for_status",
 ]
@@ -86,6 +88,11 @@ class EndpointNotDeployedError(InferenceEndpointError):
 
 class EndpointConnectionError(InferenceEndpointError):
     """The server could not be reached, or it dropped the connection."""
+
+
+class RequestTimeoutError(InferenceEndpointTimeoutError, EndpointConnectionError):
+    """A request got no response in time. It is a builtin ``TimeoutError`` and,
+    like other transport failures, an :class:`EndpointConnectionError`."""
 
 
 class InferenceEndpointHTTPError(InferenceEndpointError):

@@ -98,3 +98,37 @@ def test_connection_errors_are_wrapped(fake: FakeAPI) -> None:
         client.pause_inference_endpoint("my-bert")
 
     assert "alice/my-bert" in str(info.value) or info.value.endpoint == "alice/my-bert"
+
+
+def test_a_request_timeout_is_a_timeout_error(fake: FakeAPI) -> None:
+    fake.script.append(httpx2.ReadTimeout("slow"))
+    client = EndpointsClient(
+        fake.token,
+        api_url=API,
+        hub_url=HUB,
+        namespace="alice",
+        transport=fake.transport(),
+    )
+
+    with pytest.raises(TimeoutError) as info:
+        client.pause_inference_endpoint("my-bert")
+
+    error = info.value
+    assert isinstance(error, errors.RequestTimeoutError)
+    assert isinstance(error, errors.InferenceEndpointTimeoutError)
+    assert isinstance(error, errors.EndpointConnectionError)
+    assert error.endpoint == "alice/my-bert"
+    assert "api.test" in str(error) and "timeout=" in str(error)
+    assert len(fake.sent("POST")) == 1
+
+
+def test_reads_retry_timeouts_then_raise_a_timeout_error(
+    fake: FakeAPI, client: EndpointsClient
+) -> None:
+    fake.script.append(httpx2.ConnectTimeout("slow"))
+    assert client.get_inference_endpoint("alice/my-bert").status == "running"
+
+    fake.script.extend([httpx2.ReadTimeout("slow")] * 4)
+    with pytest.raises(errors.RequestTimeoutError, match="did not answer in time"):
+        client.get_inference_endpoint("alice/my-bert")
+    assert len(fake.sent("GET")) == 6
