@@ -14,21 +14,13 @@ const KINDS = {
 };
 const MOVING = new Set(["pending", "initializing", "updating"]);
 const ACTIONS = [
-  ["pause", "Pause"],
-  ["resume", "Resume"],
-  ["scale_to_zero", "Scale to zero"],
-  ["update", "Update…"],
-  ["delete", "Delete…"],
+  ["pause", "Pause"], ["resume", "Resume"], ["scale_to_zero", "Scale to zero"],
+  ["update", "Update…"], ["delete", "Delete…"],
 ];
 const COLUMNS = [
-  ["name", "Name"],
-  ["status", "Status"],
-  ["repository", "Repository"],
-  ["instance", "Instance"],
-  ["replicas", "Replicas"],
-  ["price_per_hour", "Price / h"],
-  ["url", "URL"],
-  ["updated_at", "Updated"],
+  ["name", "Name"], ["status", "Status"], ["repository", "Repository"],
+  ["instance", "Instance"], ["replicas", "Replicas"], ["price_per_hour", "Price / h"],
+  ["url", "URL"], ["updated_at", "Updated"],
 ];
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
@@ -45,12 +37,17 @@ function h(tag, className, text) {
   return node;
 }
 
+/** Give ``node`` a ``data-testid`` for tests. @param {string} testid @returns {any} */
+function hook(testid, /** @type {HTMLElement} */ node) {
+  node.dataset.testid = testid;
+  return node;
+}
+
 /** @param {string} text @param {string} className @param {string} testid */
 function button(text, className, testid) {
   const node = /** @type {HTMLButtonElement} */ (h("button", className, text));
   node.type = "button";
-  node.dataset.testid = testid;
-  return node;
+  return hook(testid, node);
 }
 
 /** @param {string | null} iso */
@@ -102,42 +99,40 @@ function sortValue(row, key) {
 
 /** @param {RenderContext} context */
 function render({ model, el, host }) {
-  const view = { sortKey: "name", sortDir: 1, filter: "", status: "", pending: "" };
+  const view = { sortKey: "name", sortDir: 1, pending: "" };
   const controller = new AbortController();
   const on = (/** @type {EventTarget} */ target, /** @type {string} */ type,
     /** @type {(event: any) => void} */ fn) =>
     target.addEventListener(type, fn, { signal: controller.signal });
+  /** @type {(() => void)[]} Undo each model listener, only this view's. */
+  const unlisten = [];
+  const listen = (/** @type {string} */ events, /** @type {() => void} */ fn) => {
+    model.on(events, fn);
+    unlisten.push(() => model.off(events, fn));
+  };
 
   // Skeleton
-  const root = h("div", "hfew-root hfew-manager");
-  root.dataset.testid = "hfew-manager";
+  const root = hook("hfew-manager", h("div", "hfew-root hfew-manager"));
   const header = h("div", "hfew-header");
   const title = h("h3", "hfew-title");
-  const live = h("span", "hfew-live");
-  live.dataset.testid = "hfew-live";
+  const live = hook("hfew-live", h("span", "hfew-live"));
   header.append(title, live);
-  const cost = h("div", "hfew-cost");
-  cost.dataset.testid = "hfew-cost";
-  const alert = h("div", "hfew-alert");
+  const cost = hook("hfew-cost", h("div", "hfew-cost"));
+  const alert = hook("hfew-error", h("div", "hfew-alert"));
   alert.setAttribute("role", "alert");
-  alert.dataset.testid = "hfew-error";
   const alertText = h("span", "hfew-alert-text");
   const dismiss = button("Dismiss", "hfew-button hfew-button--quiet", "hfew-dismiss");
   alert.append(alertText, dismiss);
-  const notice = h("div", "hfew-notice");
+  const notice = hook("hfew-notice", h("div", "hfew-notice"));
   notice.setAttribute("role", "status");
-  notice.dataset.testid = "hfew-notice";
 
   const toolbar = h("div", "hfew-toolbar");
-  const filter = h("input", "hfew-input hfew-filter");
+  const filter = hook("hfew-filter", h("input", "hfew-input hfew-filter"));
   Object.assign(filter, { type: "search", placeholder: "Filter endpoints" });
   filter.setAttribute("aria-label", "Filter endpoints by text");
-  filter.dataset.testid = "hfew-filter";
-  const statusFilter = h("select", "hfew-input hfew-status-filter");
+  const statusFilter = hook("hfew-status-filter",
+    h("select", "hfew-input hfew-status-filter"));
   statusFilter.setAttribute("aria-label", "Show only one status");
-  statusFilter.dataset.testid = "hfew-status-filter";
-  statusFilter.append(new Option("All statuses", ""));
-  for (const status of ORDER) statusFilter.append(new Option(status, status));
   const actions = h("div", "hfew-actions");
   actions.setAttribute("role", "group");
   actions.setAttribute("aria-label", "Actions on the selected endpoints");
@@ -156,12 +151,10 @@ function render({ model, el, host }) {
   actions.append(refresh, create);
   toolbar.append(filter, statusFilter, actions);
 
-  const confirm = h("div", "hfew-confirm");
-  confirm.dataset.testid = "hfew-confirm";
+  const confirm = hook("hfew-confirm", h("div", "hfew-confirm"));
   confirm.hidden = true;
   const confirmLabel = h("label", "hfew-confirm-label");
-  const confirmInput = h("input", "hfew-input");
-  confirmInput.dataset.testid = "hfew-confirm-input";
+  const confirmInput = hook("hfew-confirm-input", h("input", "hfew-input"));
   confirmInput.autocomplete = "off";
   const danger = "hfew-button hfew-button--danger";
   const confirmYes = button("Delete", danger, "hfew-confirm-delete");
@@ -171,13 +164,11 @@ function render({ model, el, host }) {
   confirm.append(confirmLabel, confirmYes, confirmNo);
 
   const scroller = h("div", "hfew-table-scroll");
-  const table = h("table", "hfew-table");
-  table.dataset.testid = "hfew-table";
+  const table = hook("hfew-table", h("table", "hfew-table"));
   const headRow = h("tr");
-  const allBox = h("input", "hfew-check");
+  const allBox = hook("hfew-select-all", h("input", "hfew-check"));
   allBox.type = "checkbox";
   allBox.setAttribute("aria-label", "Select all shown endpoints");
-  allBox.dataset.testid = "hfew-select-all";
   const allCell = h("th", "hfew-col-check");
   allCell.append(allBox);
   headRow.append(allCell);
@@ -200,11 +191,9 @@ function render({ model, el, host }) {
   const tbody = h("tbody");
   table.append(thead, tbody);
   scroller.append(table);
-  const empty = h("p", "hfew-empty");
-  empty.dataset.testid = "hfew-empty";
+  const empty = hook("hfew-empty", h("p", "hfew-empty"));
   const slot = (/** @type {string} */ testid) => {
-    const node = h("div", "hfew-form-slot");
-    node.dataset.testid = testid;
+    const node = hook(testid, h("div", "hfew-form-slot"));
     node.hidden = true;
     return node;
   };
@@ -220,14 +209,12 @@ function render({ model, el, host }) {
   /** @returns {string[]} */
   const selection = () => model.get("selection") || [];
   const busy = () => model.get("busy") || view.pending;
-  const selectedRows = () => {
-    const ids = new Set(selection());
-    return rows().filter((row) => ids.has(row.id));
-  };
+  const selectedRows = () => rows().filter((row) => selection().includes(row.id));
   const visibleRows = () => {
-    const needle = view.filter.trim().toLowerCase();
+    const needle = filter.value.trim().toLowerCase();
+    const only = statusFilter.value;
     const shown = rows().filter((row) => {
-      if (view.status && row.status !== view.status) return false;
+      if (only && row.status !== only) return false;
       if (!needle) return true;
       const text = [row.id, row.status, row.repository, row.task, row.instance_type,
         row.vendor, row.region, row.message].join(" ").toLowerCase();
@@ -248,21 +235,17 @@ function render({ model, el, host }) {
 
   /** @param {Row} row */
   function rowNode(row) {
-    const tr = h("tr", "hfew-row");
-    tr.dataset.testid = "hfew-row";
+    const tr = hook("hfew-row", h("tr", "hfew-row"));
     tr.dataset.id = row.id;
     const box = h("input", "hfew-check");
     box.type = "checkbox";
-    box.checked = selection().includes(row.id);
     box.dataset.id = row.id;
     box.setAttribute("aria-label", `Select ${row.id}`);
     const check = h("td", "hfew-col-check");
     check.append(box);
     const name = h("td", "hfew-col-name");
-    name.append(
-      h("span", "hfew-name", row.name),
-      h("span", "hfew-muted", row.namespace),
-    );
+    name.append(h("span", "hfew-name", row.name),
+      h("span", "hfew-muted", row.namespace));
     const status = h("td", "hfew-col-status");
     status.append(statusNode(row.status));
     status.title = row.message || "";
@@ -283,9 +266,12 @@ function render({ model, el, host }) {
       h("td", "hfew-col-price_per_hour hfew-num", price)];
     const url = h("td", "hfew-col-url");
     if (row.url) {
-      const link = h("a", "hfew-url", row.url.replace(/^https?:\/\//, ""));
-      Object.assign(link, {
-        href: row.url, target: "_blank", rel: "noopener noreferrer", title: row.url,
+      const web = /^https?:\/\//i.test(row.url);  // never a javascript: link
+      const text = row.url.replace(/^https?:\/\//i, "");
+      const link = h(web ? "a" : "span", "hfew-url", text);
+      link.title = row.url;
+      if (web) Object.assign(link, {
+        href: row.url, target: "_blank", rel: "noopener noreferrer",
       });
       const quiet = "hfew-button hfew-button--quiet hfew-copy";
       const copy = button("Copy", quiet, "hfew-copy");
@@ -297,26 +283,69 @@ function render({ model, el, host }) {
     updated.dataset.iso = row.updated_at || "";
     updated.title = row.updated_at || "";
     tr.append(...cells, url, updated);
-    tr.classList.toggle("hfew-row--selected", box.checked);
+    for (const cell of tr.cells) built.set(cell, cell.outerHTML);
     return tr;
+  }
+
+  // Rows are patched in place, so focus and a "Copied" survive each update.
+  /** @type {WeakMap<Element, string>} Each cell's markup when it was built. */
+  const built = new WeakMap();
+  /** @type {Map<string, HTMLTableRowElement>} The rows on show, by endpoint id. */
+  const shownRows = new Map();
+  /** @param {HTMLTableRowElement} tr @param {Row} row */
+  function patchRow(tr, row) {
+    [...rowNode(row).cells].forEach((cell, i) => {
+      if (built.get(tr.cells[i]) !== built.get(cell)) tr.cells[i].replaceWith(cell);
+    });
+    return tr;
+  }
+  /** @param {Row[]} shown @param {Set<string>} chosen */
+  function placeRows(shown, chosen) {
+    const focused = /** @type {HTMLElement | null} */ (document.activeElement);
+    const ids = new Set(shown.map((row) => row.id));
+    for (const [id, tr] of shownRows) {
+      if (ids.has(id)) continue;
+      tr.remove();
+      shownRows.delete(id);
+    }
+    shown.forEach((row, index) => {
+      const old = shownRows.get(row.id);
+      const tr = old ? patchRow(old, row) : rowNode(row);
+      shownRows.set(row.id, tr);
+      const box = /** @type {HTMLInputElement} */ (tr.cells[0].firstChild);
+      box.checked = chosen.has(row.id);
+      tr.classList.toggle("hfew-row--selected", box.checked);
+      if (tbody.children[index] !== tr) tbody.insertBefore(tr, tbody.children[index]);
+    });
+    if (focused?.isConnected && tbody.contains(focused)) focused.focus();
+  }
+  /** Known statuses first, then any other a row has, so each can be chosen. */
+  function renderStatusOptions() {
+    const present = rows().map((row) => row.status).sort();
+    const only = statusFilter.value;
+    const statuses = [...new Set([...ORDER, ...present, only])].filter(Boolean);
+    const options = [...statusFilter.options].slice(1).map((o) => o.value);
+    if (options.join() === statuses.join()) return;
+    statusFilter.replaceChildren(new Option("All statuses", ""),
+      ...statuses.map((status) => new Option(status, status)));
+    statusFilter.value = only;
   }
 
   function renderTable() {
     const shown = visibleRows();
-    tbody.replaceChildren(...shown.map(rowNode));
     const chosen = new Set(selection());
+    placeRows(shown, chosen);
+    renderStatusOptions();
     const picked = shown.filter((row) => chosen.has(row.id)).length;
     allBox.checked = shown.length > 0 && picked === shown.length;
     allBox.indeterminate = picked > 0 && picked < shown.length;
+    const direction = view.sortDir > 0 ? "ascending" : "descending";
     for (const [key] of COLUMNS) {
-      const direction = view.sortDir > 0 ? "ascending" : "descending";
-      const sort = view.sortKey === key ? direction
-        : "none";
+      const sort = view.sortKey === key ? direction : "none";
       if (key !== "url") heads[key].setAttribute("aria-sort", sort);
     }
-    const total = rows().length;
     empty.hidden = shown.length > 0;
-    empty.textContent = total ? "No endpoint matches the filters."
+    empty.textContent = rows().length ? "No endpoint matches the filters."
       : `No endpoints in ${model.get("namespace")} yet. ` +
         "Create one with “New endpoint”.";
   }
@@ -368,10 +397,12 @@ function render({ model, el, host }) {
     requestId += 1;
     model.send({ ...message, request: `${Date.now()}-${requestId}` });
   }
-  function phrase() {
-    const ids = selection();
-    if (ids.length === 1) return ids[0].split("/").pop() || "";
-    return `delete ${ids.length} endpoints`;
+  /** @type {string[]} The endpoints the open confirmation names. */
+  let confirming = [];
+  /** What to type to delete ``ids``: their names (ids if two share a name). */
+  function phrase(ids = confirming) {
+    const names = ids.map((id) => id.split("/").pop() || "");
+    return (new Set(names).size < names.length ? ids : names).join(", ");
   }
   /** @param {string} action */
   function runAction(action) {
@@ -384,12 +415,11 @@ function render({ model, el, host }) {
       return;
     }
     if (action === "delete") {
+      resetConfirm();
+      confirming = [...selection()];
       confirm.hidden = false;
-      confirmInput.value = "";
-      confirmYes.disabled = true;
-      const ids = selection().join(", ");
-      confirmText.textContent =
-        `Delete ${ids}? This cannot be undone. Type “${phrase()}” to confirm: `;
+      confirmText.textContent = `Delete ${confirming.join(", ")}? ` +
+        `This cannot be undone. Type “${phrase()}” to confirm: `;
       confirmInput.focus();
       return;
     }
@@ -403,9 +433,22 @@ function render({ model, el, host }) {
     pendingTimer = window.setTimeout(settle, 20000);
     renderActions();
   }
-  function closeConfirm() {
+  function resetConfirm() {
     confirm.hidden = true;
+    confirming = [];
+    confirmInput.value = "";
+    confirmYes.disabled = true;
+  }
+  function closeConfirm() {
+    resetConfirm();
     buttons.delete.focus();
+  }
+  /** A new selection closes a confirmation that names other endpoints. */
+  function selectionMoved() {
+    const now = selection();
+    const same = now.length === confirming.length &&
+      now.every((id) => confirming.includes(id));
+    if (!confirm.hidden && !same) resetConfirm();
   }
 
   let pendingTimer = 0;
@@ -413,20 +456,19 @@ function render({ model, el, host }) {
     view.pending = "";
     renderAll();
   }
-  model.on("change:busy change:error change:notice", () => {
+  listen("change:busy change:error change:notice", () => {
     clearTimeout(pendingTimer);
     settle();
   });
-  model.on("change:endpoints change:selection change:_rules", renderAll);
-  const closeEditor = () => {
+  listen("change:endpoints change:selection change:_rules", renderAll);
+  listen("change:selection", () => {
     editSlot.hidden = true;
     buttons.update.setAttribute("aria-expanded", "false");
-  };
-  model.on("change:selection", closeEditor);
-  const statusEvents =
-    "change:last_refresh change:total_price_per_hour change:namespace";
-  model.on(statusEvents, renderStatus);
-  model.on("change:poll_interval_ms", () => { renderStatus(); schedule(); });
+    selectionMoved();
+  });
+  listen("change:last_refresh change:total_price_per_hour change:namespace",
+    renderStatus);
+  listen("change:poll_interval_ms", () => { renderStatus(); schedule(); });
 
   on(actions, "click", (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
@@ -441,17 +483,15 @@ function render({ model, el, host }) {
   on(confirm, "keydown", (event) => { if (event.key === "Escape") closeConfirm(); });
   on(confirmNo, "click", closeConfirm);
   on(confirmYes, "click", () => {
-    if (confirmInput.value !== phrase() || busy()) return;
-    confirm.hidden = true;
-    hold("delete");
+    const names = confirming;
     const typed = confirmInput.value;
-    send({ type: "action", action: "delete", names: selection(), confirm: typed });
+    if (!names.length || typed !== phrase(names) || busy()) return;
+    resetConfirm();
+    hold("delete");
+    send({ type: "action", action: "delete", names, confirm: typed });
   });
-  on(filter, "input", () => { view.filter = filter.value; renderTable(); });
-  on(statusFilter, "change", () => {
-    view.status = statusFilter.value;
-    renderTable();
-  });
+  on(filter, "input", renderTable);
+  on(statusFilter, "change", renderTable);
   on(thead, "click", (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
     const key = target.closest("button")?.dataset.key;
@@ -475,8 +515,7 @@ function render({ model, el, host }) {
   on(tbody, "click", async (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
     const copy = /** @type {HTMLButtonElement | null} */ (
-      target.closest("button.hfew-copy")
-    );
+      target.closest("button.hfew-copy"));
     if (!copy) return;
     const ok = await copyText(copy.dataset.url || "");
     copy.textContent = ok ? "Copied" : "Copy failed";
@@ -522,8 +561,8 @@ function render({ model, el, host }) {
     create.setAttribute("aria-expanded", String(open));
     if (open && !model.get("form")) send({ type: "new_endpoint" });
   });
-  model.on("change:form", showForm);
-  model.on("change:editor", showEditor);
+  listen("change:form", showForm);
+  listen("change:editor", showEditor);
   showForm();
 
   // Timers: pull while visible, refresh relative times
@@ -553,13 +592,7 @@ function render({ model, el, host }) {
     clearTimeout(pullTimer);
     clearTimeout(pendingTimer);
     clearInterval(clock);
-    model.off("change:busy change:error change:notice");
-    model.off("change:endpoints change:selection change:_rules", renderAll);
-    model.off(statusEvents, renderStatus);
-    model.off("change:poll_interval_ms");
-    model.off("change:selection", closeEditor);
-    model.off("change:form", showForm);
-    model.off("change:editor", showEditor);
+    for (const undo of unlisten) undo();
     root.remove();
   };
 }

@@ -106,11 +106,16 @@ def refusal(action: str, rows: Sequence[Mapping[str, Any]]) -> str | None:
 def delete_phrase(ids: Sequence[str]) -> str:
     """Return the text the user must type to confirm deleting ``ids``.
 
-    One endpoint: its name. Several: ``delete N endpoints``.
+    The names of the endpoints, in order and joined by ``", "``; their full ids when
+    two share a name. So a confirmation holds only for the endpoints it names.
+
+    Examples
+    --------
+    >>> delete_phrase(["me/chat", "me/embedder"])
+    'chat, embedder'
     """
-    if len(ids) == 1:
-        return ids[0].rsplit("/", 1)[-1]
-    return f"delete {len(ids)} endpoints"
+    names = [endpoint_id.rsplit("/", 1)[-1] for endpoint_id in ids]
+    return ", ".join(names if len(set(names)) == len(names) else ids)
 
 
 def failure_message(action: str, endpoint_id: str, exc: BaseException) -> str:

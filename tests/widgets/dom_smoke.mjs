@@ -155,6 +155,99 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
   assert.equal(el.children.length, 0);
 }
 
+// Manager: the delete confirmation names the endpoints it deletes
+{
+  const manager = await load("manager.js");
+  const model = fakeModel({
+    namespace: "alice", selection: [], busy: "", error: "", notice: "", form: null,
+    poll_interval_ms: 30000, last_refresh: null, total_price_per_hour: 0,
+    _rules: { delete: ["*"] },
+    endpoints: ["a", "b", "c", "d"].map((name) => row(name, "paused")),
+  });
+  const el = document.createElement("div");
+  document.body.append(el);
+  const cleanup = await manager.render({ model, el });
+  const confirmBox = byTest(el, "hfew-confirm");
+  const input = byTest(el, "hfew-confirm-input");
+  const yes = byTest(el, "hfew-confirm-delete");
+  const type = (text) => {
+    input.value = text;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+
+  model.python("selection", ["alice/a", "alice/b"]);
+  byTest(el, "hfew-action-delete").click();
+  assert.match(confirmBox.textContent, /Delete alice\/a, alice\/b\?.*Type “a, b”/);
+  type("delete 2 endpoints");
+  assert.ok(yes.disabled, "a count alone does not say which endpoints");
+  type("a, b");
+  assert.ok(!yes.disabled);
+  model.python("selection", ["alice/c", "alice/d"]);
+  assert.ok(confirmBox.hidden, "a new selection closes the confirmation");
+  yes.click();
+  assert.equal(model.sent.filter((m) => m.type === "action").length, 0);
+
+  byTest(el, "hfew-action-delete").click();
+  assert.equal(input.value, "");
+  assert.match(confirmBox.textContent, /Type “c, d”/);
+  type("c, d");
+  // The names the box showed are sent, even if the selection moved meanwhile.
+  model.get("selection").push("alice/a");
+  yes.click();
+  yes.click();
+  const deletes = model.sent.filter((m) => m.type === "action");
+  assert.equal(deletes.length, 1, "one click, one request");
+  assert.deepEqual(deletes[0].names, ["alice/c", "alice/d"]);
+  assert.equal(deletes[0].confirm, "c, d");
+  cleanup();
+}
+
+// Manager: updates keep the rows, focus and "Copied"; only web links; any status
+{
+  const manager = await load("manager.js");
+  const endpoints = [row("chat", "running"), row("embed", "running"),
+    row("odd", "paused", { url: "javascript:alert(1)" })];
+  const model = fakeModel({
+    namespace: "alice", selection: [], busy: "", error: "", notice: "", form: null,
+    poll_interval_ms: 30000, last_refresh: null, total_price_per_hour: 0,
+    _rules: {}, endpoints,
+  });
+  const el = document.createElement("div");
+  document.body.append(el);
+  const cleanup = await manager.render({ model, el });
+
+  const odd = el.querySelector('[data-id="alice/odd"] .hfew-col-url');
+  assert.equal(odd.querySelector("a"), null, "only http(s) URLs become links");
+  assert.equal(odd.textContent.includes("javascript:alert(1)"), true);
+  const link = el.querySelector('[data-id="alice/chat"] a.hfew-url');
+  assert.equal(link.getAttribute("href"), "https://chat.example");
+
+  const box = el.querySelector('input[data-id="alice/embed"]');
+  box.focus();
+  assert.equal(document.activeElement, box);
+  const copy = el.querySelector('[data-id="alice/chat"] button.hfew-copy');
+  copy.textContent = "Copied";
+  model.python("endpoints", [row("chat", "running"),
+    row("embed", "updating", { url: "https://embed.example" }), endpoints[2]]);
+  assert.equal(el.querySelector('[data-id="alice/embed"] [data-status]').dataset.status,
+    "updating");
+  assert.equal(document.activeElement, box, "focus stays on the checkbox");
+  assert.equal(el.querySelector('[data-id="alice/chat"] button.hfew-copy'), copy);
+  assert.equal(copy.textContent, "Copied");
+
+  const statusFilter = byTest(el, "hfew-status-filter");
+  model.python("endpoints", [...model.get("endpoints"), row("new", "migrating")]);
+  const options = [...statusFilter.options].map((o) => o.value);
+  assert.ok(options.includes("migrating") && options.includes("running"));
+  statusFilter.value = "migrating";
+  statusFilter.dispatchEvent(new Event("change", { bubbles: true }));
+  const shown = [...el.querySelectorAll('[data-testid="hfew-row"]')];
+  assert.deepEqual(shown.map((r) => r.dataset.id), ["alice/new"]);
+  model.python("endpoints", endpoints);
+  assert.equal(statusFilter.value, "migrating", "the chosen status stays chosen");
+  cleanup();
+}
+
 // Badge
 {
   const badge = await load("badge.js");
