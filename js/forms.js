@@ -180,10 +180,9 @@ function renderCreate({ model, el }) {
     const name = value("name");
     if (!name) return "Required.";
     if (name.length > rule.max_length) return `At most ${rule.max_length} characters.`;
-    if (!new RegExp(rule.pattern).test(name)) {
-      return "Only lowercase letters, digits and '-'.";
-    }
-    return "";
+    if (new RegExp(rule.pattern).test(name)) return "";
+    if (/^[a-z0-9-]+$/.test(name)) return "Must start and end with a letter or digit.";
+    return "Only lowercase letters, digits and '-'.";
   }
   function scaleProblem() {
     const timeout = value("scale_to_zero_timeout");
