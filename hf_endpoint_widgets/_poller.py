@@ -190,13 +190,20 @@ class Poller:
         """Prices from the hardware catalog, once fetched."""
         return self._prices
 
-    def subscribe(self, subscriber: Subscriber) -> None:
-        """Deliver every new state to ``subscriber`` (held weakly)."""
+    def subscribe(self, subscriber: Subscriber) -> bool:
+        """Deliver every new state to ``subscriber`` (held weakly).
+
+        Returns False, subscribing nothing, when the poller has stopped: get a
+        fresh one with :func:`get_poller`.
+        """
         with self._lock:
+            if self.stopped:
+                return False
             self._subscribers.append(weakref.ref(subscriber, self._on_gone))
             self._had_subscribers = True
         if self.push:
             self.start()
+        return True
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         """Stop delivering to ``subscriber``; the last one out stops the poller."""
@@ -205,6 +212,9 @@ class Poller:
                 ref for ref in self._subscribers if ref() not in (None, subscriber)
             ]
             empty = not self._subscribers
+            if empty:
+                # Under the lock, so no one subscribes to a poller about to stop.
+                self._stop_event.set()
         if empty:
             self.stop()
 
@@ -288,13 +298,18 @@ class Poller:
             self._subscribers = [ref for ref in self._subscribers if ref() is not None]
             return alive
 
-    def _abandoned(self) -> bool:
-        return self._had_subscribers and not self._live()
+    def _retire(self) -> bool:
+        """Mark the poller stopped once its last subscriber is gone; True if stopped."""
+        with self._lock:
+            self._subscribers = [ref for ref in self._subscribers if ref() is not None]
+            if self._had_subscribers and not self._subscribers:
+                self._stop_event.set()
+            return self.stopped
 
     def _run(self) -> None:
         logger.debug("Poller thread for %s started", self.namespace)
         while not self._stop_event.is_set():
-            if self._abandoned():
+            if self._retire():
                 self.stop()
                 break
             self.tick(slack=0.0)
@@ -420,9 +435,8 @@ def get_poller(
     """
     with _REGISTRY_LOCK:
         for key, old in list(_REGISTRY.items()):
-            if old.stopped or old._abandoned():
+            if old._retire():
                 del _REGISTRY[key]
-                old._stop_event.set()
                 old._wake.set()
         key = (id(client), namespace)
         poller = _REGISTRY.get(key)

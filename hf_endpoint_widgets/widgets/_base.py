@@ -14,6 +14,7 @@ import anywidget
 import traitlets
 
 from hf_endpoint_widgets._poller import (
+    SLOW_INTERVAL,
     PollState,
     describe_error,
     get_poller,
@@ -30,6 +31,12 @@ logger = logging.getLogger(__name__)
 #: A new widget fetches at once unless the shared data is younger than this, so
 #: widgets opened together (a loop of badges) share one request.
 FRESH_AGE = 1.0
+
+#: A widget a page has shown stops following its poller after this long without a
+#: message from the page (whose timer pulls at least every minute while visible):
+#: cleared outputs and re-run cells keep widgets alive but no longer show them.
+#: The next message from the page follows again.
+HEARTBEAT = 6 * SLOW_INTERVAL
 
 
 def resolve_client(client: EndpointsClient | None) -> EndpointsClient:
@@ -141,6 +148,9 @@ class PolledWidget(MessageWidget):
         self._action_error = ""
         self._hidden_cause = ""
         self._closed = False
+        self._follow_lock = threading.RLock()
+        self._following = False
+        self._heard_at: float | None = None
         pushing = resolve_push(push)
         self._poller = get_poller(self._client, namespace, push=pushing)
         # A widget opened later than the others must not show their older data.
@@ -148,7 +158,7 @@ class PolledWidget(MessageWidget):
 
         initial = self._values(self._poller.state)
         super().__init__(namespace=namespace, push=pushing, **initial, **kwargs)
-        self._poller.subscribe(self)
+        self._follow()
 
     @property
     def client(self) -> EndpointsClient:
@@ -174,6 +184,50 @@ class PolledWidget(MessageWidget):
         self._hidden_cause = _cause(self._poller.state)
         super().dismiss()
 
+    def _follow(self) -> None:
+        """Subscribe to the shared poller, or to a fresh one if it just stopped."""
+        with self._follow_lock:
+            old = poller = self._poller
+            while not poller.subscribe(self):
+                poller = get_poller(self._client, self.namespace, push=self.push)
+            self._poller = poller
+            self._following = True
+        if poller is not old:
+            poller.tick(max_age=FRESH_AGE)
+            self._sync(poller.state)
+
+    def _heard(self) -> None:
+        """The page sent a message, so it shows this widget: follow if idle."""
+        with self._follow_lock:
+            self._heard_at = self._poller._clock()
+            idle = not self._following and not self._closed
+        if idle:
+            logger.info("%s shown again; following %s", self, self.namespace)
+            self._follow()
+
+    def _unfollow_if_unseen(self) -> bool:
+        """Stop following when no page message came for :data:`HEARTBEAT` seconds
+        after one did (widgets used only from Python follow until closed)."""
+        with self._follow_lock:
+            heard = self._heard_at
+            if heard is None or self._poller._clock() - heard <= HEARTBEAT:
+                return False
+            logger.info(
+                "%s: no message from its page for %.0f s; stopped following %s "
+                "until it pulls again",
+                self,
+                self._poller._clock() - heard,
+                self.namespace,
+            )
+            self._following = False
+            self._heard_at = None
+            self._poller.unsubscribe(self)
+            return True
+
+    def _on_page_msg(self, widget: object, content: object, buffers: object) -> None:
+        self._heard()
+        super()._on_page_msg(widget, content, buffers)
+
     def _handle_page_msg(self, kind: str, content: Mapping[str, Any]) -> None:
         if kind == "pull":
             self._poller.tick()
@@ -185,6 +239,9 @@ class PolledWidget(MessageWidget):
             super()._handle_page_msg(kind, content)
 
     def _on_poll(self, state: PollState, pushed: bool) -> None:
+        # Only the push thread ticks without a page asking, so only it checks.
+        if pushed and self._unfollow_if_unseen():
+            return
         if pushed and not self.push:
             return
         self._sync(state)

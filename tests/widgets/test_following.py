@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from hf_endpoint_widgets import _poller
 from hf_endpoint_widgets.widgets import EndpointManager, StatusBadge
+from hf_endpoint_widgets.widgets._base import HEARTBEAT
 
+from .conftest import poller_threads
 from .fakes import FakeClient
 
 
@@ -60,3 +63,84 @@ def test_an_observer_may_act_during_a_pull(client: FakeClient) -> None:
     assert finishes(lambda: page(m, type="pull"))
     assert ("pause", "alice/chat-llm") in client.calls
     assert badge.status == "paused"
+
+
+class ClosesAnother(StatusBadge):
+    """A badge during whose opening the last other widget of its poller closes."""
+
+    other: StatusBadge | None = None
+
+    def _values(self, state: _poller.PollState) -> dict[str, object]:
+        other, ClosesAnother.other = ClosesAnother.other, None
+        if other is not None:
+            other.close()
+        return super()._values(state)
+
+
+def test_a_widget_opened_as_the_last_other_closes_still_follows(
+    client: FakeClient,
+) -> None:
+    ClosesAnother.other = StatusBadge("embedder", client, push=False)  # type: ignore[arg-type]
+    stopping = ClosesAnother.other._poller
+
+    badge = ClosesAnother("embedder", client, push=False)  # type: ignore[arg-type]
+
+    assert stopping.stopped and badge._poller is not stopping
+    assert _poller.active_pollers() == [badge._poller]
+    client.set_status("embedder", "initializing")
+    client.clock.advance(30)
+    page(badge, type="pull")
+    assert badge.status == "initializing"
+
+
+def test_a_stopped_poller_takes_no_subscriber(client: FakeClient) -> None:
+    poller = _poller.get_poller(client, "alice")  # type: ignore[arg-type]
+    first, second = StatusBadge("embedder", client, push=False), object()  # type: ignore[arg-type]
+    first.close()
+    assert poller.stopped
+    assert poller.subscribe(second) is False  # type: ignore[arg-type]
+
+
+def wait_for_thread(poller: _poller.Poller) -> bool:
+    """Wake the push thread now; True once it has ended."""
+    thread = poller._thread
+    assert thread is not None
+    poller._wake.set()
+    thread.join(10)
+    return not thread.is_alive()
+
+
+def test_a_shown_widget_stops_polling_when_its_page_goes_quiet(
+    client: FakeClient,
+) -> None:
+    m = EndpointManager(client, push=True)  # type: ignore[arg-type]
+    page(m, type="pull")
+    first = m._poller
+
+    client.clock.advance(HEARTBEAT + 1)
+    assert wait_for_thread(first)
+    assert first.stopped and _poller.active_pollers() == []
+    assert poller_threads() == []
+
+    listed = client.count("list")
+    client.set_status("embedder", "initializing")
+    page(m, type="pull")
+    assert client.count("list") == listed + 1
+    assert {r["id"]: r["status"] for r in m.endpoints}["alice/embedder"] == (
+        "initializing"
+    )
+    assert m._poller is not first and len(poller_threads()) == 1
+    m.close()
+
+
+def test_a_widget_used_only_from_python_keeps_following(client: FakeClient) -> None:
+    m = EndpointManager(client, push=True)  # type: ignore[arg-type]
+    changed = threading.Event()
+    m.observe(lambda change: changed.set(), "endpoints")
+
+    client.clock.advance(HEARTBEAT + 1)
+    client.set_status("embedder", "initializing")
+    m._poller._wake.set()
+    assert changed.wait(10)
+    assert not m._poller.stopped and len(poller_threads()) == 1
+    m.close()
