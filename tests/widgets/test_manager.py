@@ -161,7 +161,7 @@ def test_delete_needs_the_exact_name(client: FakeClient) -> None:
     two = ["alice/chat-llm", "alice/classifier"]
     page(m, type="action", action="delete", names=two, confirm="chat-llm")
     assert client.count("delete") == 1
-    page(m, type="action", action="delete", names=two, confirm="delete 2 endpoints")
+    page(m, type="action", action="delete", names=two, confirm="chat-llm, classifier")
     assert m.endpoints == []
 
 
