@@ -72,9 +72,11 @@ def name_problem(name: str) -> str | None:
         return "required"
     if len(name) > NAME_MAX_LENGTH:
         return f"at most {NAME_MAX_LENGTH} characters"
-    if not re.match(NAME_PATTERN, name):
-        return "only lowercase letters, digits and '-'"
-    return None
+    if re.match(NAME_PATTERN, name):
+        return None
+    if re.fullmatch(r"[a-z0-9-]+", name):
+        return "must start and end with a letter or digit"
+    return "only lowercase letters, digits and '-'"
 
 
 def parse_env(text: str | Mapping[str, str] | None) -> dict[str, str]:

@@ -72,6 +72,21 @@ def test_validate_spec_rejects(change: dict, field: str) -> None:
     assert field in info.value.fields
 
 
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("-leading", "must start and end with a letter or digit"),
+        ("trailing-", "must start and end with a letter or digit"),
+        ("Upper-case", "only lowercase letters, digits and '-'"),
+        ("under_score", "only lowercase letters, digits and '-'"),
+    ],
+)
+def test_name_problems_say_what_to_fix(name: str, problem: str) -> None:
+    with pytest.raises(SpecError) as info:
+        validate_spec({**SPEC, "accelerator": "gpu", "name": name})
+    assert info.value.fields["name"] == problem
+
+
 def test_parse_env_refuses_duplicates() -> None:
     with pytest.raises(ValueError, match="twice"):
         parse_env("A=1\nA=2")
