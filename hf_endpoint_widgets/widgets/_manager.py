@@ -125,14 +125,30 @@ class EndpointManager(PolledWidget):
 
     @property
     def selected(self) -> list[InferenceEndpoint]:
-        """Selected endpoints (settable with endpoints, ids or names)."""
+        """Selected endpoints (settable with endpoints, ids or names; ``[]`` or
+        None clears the selection).
+
+        Raises ``ValueError`` when setting an endpoint this manager does not show.
+        """
         state = self._poller.state
         found = (state.endpoint(endpoint_id) for endpoint_id in self.selection)
         return [endpoint for endpoint in found if endpoint is not None]
 
     @selected.setter
     def selected(self, endpoints: object) -> None:
-        self.selection = self._ids(_as_list(endpoints))
+        ids = self._given_ids([endpoints])
+        state = self._poller.state
+        if any(i not in state.rows for i in ids):
+            state = self._poller.refresh_now(fast=False)
+        missing = [i for i in ids if i not in state.rows]
+        if missing:
+            raise ValueError(
+                f"{', '.join(missing)} is not shown in this manager of "
+                f"{self.namespace}; see the valid ones with "
+                "manager.to_dataframe()[['namespace', 'name']]."
+            )
+        with self._sync_lock:
+            self.selection = ids
 
     def pause(self, *endpoints: object) -> None:
         """Pause ``endpoints`` (the selection when none are given)."""
@@ -208,12 +224,16 @@ class EndpointManager(PolledWidget):
                 child.close()
         super().close()
 
-    def _ids(self, endpoints: Iterable[object]) -> list[str]:
+    def _given_ids(self, endpoints: Iterable[object]) -> list[str]:
         ids = []
         for item in (x for given in endpoints for x in _as_list(given)):
-            namespace, name = endpoint_ref(item, self.namespace)
+            namespace, name = endpoint_ref(item, self._poller.own)
             ids.append(f"{namespace}/{name}")
-        return ids if ids else list(self.selection)
+        return ids
+
+    def _ids(self, endpoints: Iterable[object]) -> list[str]:
+        """The ids of ``endpoints``, or the selection when none are given."""
+        return self._given_ids(endpoints) or list(self.selection)
 
     def _handle_page_msg(self, kind: str, content: Mapping[str, Any]) -> None:
         if kind == "action":

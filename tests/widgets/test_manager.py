@@ -76,6 +76,20 @@ def test_selection_is_two_way(client: FakeClient) -> None:
     assert m.selection == ["alice/chat-llm"]
 
 
+def test_selection_cleared_and_unknown_names_refused(client: FakeClient) -> None:
+    m = manager(client)
+    m.selected = ["chat-llm", "embedder"]
+    m.selected = []
+    assert m.selection == []
+    m.selected = "chat-llm"
+    m.selected = None
+    assert m.selection == [] and m.selected == []
+
+    with pytest.raises(ValueError, match=r"alice/typo is not shown .*to_dataframe"):
+        m.selected = ["chat-llm", "typo"]
+    assert m.selection == []
+
+
 def test_deleted_endpoint_leaves_the_selection(client: FakeClient) -> None:
     m = manager(client)
     m.selected = ["embedder", "chat-llm"]
