@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from hf_endpoint_widgets._models import InferenceEndpoint
 
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
     from hf_endpoint_widgets._client import EndpointsClient
-    from hf_endpoint_widgets._models import InferenceEndpoint, InferenceEndpointHardware
+    from hf_endpoint_widgets._models import InferenceEndpointHardware
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ __all__ = [
     "COLUMNS",
     "STATUS_ORDER",
     "PriceTable",
+    "as_endpoint",
     "endpoint_row",
     "endpoints_dataframe",
     "status_value",
@@ -102,6 +105,30 @@ def status_value(status: object) -> str:
     return "" if value is None else str(value)
 
 
+def as_endpoint(endpoint: object) -> InferenceEndpoint:
+    """Return ``endpoint`` as one of our :class:`InferenceEndpoint` objects.
+
+    huggingface_hub's ``InferenceEndpoint`` keeps the compute, provider and
+    replicas only in its ``raw`` payload, so it is rebuilt from that payload;
+    ours are returned as they are.
+
+    Examples
+    --------
+    >>> as_endpoint(HfApi().get_inference_endpoint("gpt2-demo")).vendor
+    'aws'
+    """
+    if isinstance(endpoint, InferenceEndpoint):
+        return endpoint
+    raw, namespace = (
+        getattr(endpoint, "raw", None),
+        getattr(endpoint, "namespace", None),
+    )
+    if isinstance(raw, Mapping) and raw and isinstance(namespace, str):
+        return InferenceEndpoint.from_raw(raw, namespace=namespace)
+    # Other look-alikes are read attribute by attribute, whatever they have.
+    return cast(InferenceEndpoint, endpoint)
+
+
 class PriceTable:
     """Price per hour of each compute, looked up by endpoint.
 
@@ -133,6 +160,7 @@ class PriceTable:
 
     def price(self, endpoint: InferenceEndpoint) -> float | None:
         """Return the hourly price of one replica of ``endpoint``, or None."""
+        endpoint = as_endpoint(endpoint)
         key = (
             endpoint.vendor or "",
             endpoint.region or "",
@@ -168,6 +196,7 @@ def endpoint_row(
     >>> endpoint_row(endpoint, price_per_hour=0.8)["status"]
     'running'
     """
+    endpoint = as_endpoint(endpoint)
     row: dict[str, Any] = {"id": f"{endpoint.namespace}/{endpoint.name}"}
     for column in COLUMNS:
         if column == "status":
@@ -230,7 +259,7 @@ def endpoints_dataframe(
         endpoints = client.list_inference_endpoints(namespace)
         if hardware is None:
             hardware = _catalog_or_none(client, namespace)
-    items: Sequence[InferenceEndpoint] = list(endpoints)
+    items: Sequence[InferenceEndpoint] = [as_endpoint(e) for e in endpoints]
     if hardware is None or isinstance(hardware, PriceTable):
         prices = hardware
     else:
@@ -311,7 +340,7 @@ def rows_by_id(
 ) -> Mapping[str, dict[str, Any]]:
     """Return :func:`endpoint_row` dicts keyed by ``"namespace/name"``."""
     rows: dict[str, dict[str, Any]] = {}
-    for endpoint in endpoints:
+    for endpoint in map(as_endpoint, endpoints):
         price = None if prices is None else prices.price(endpoint)
         row = endpoint_row(endpoint, price)
         rows[row["id"]] = row

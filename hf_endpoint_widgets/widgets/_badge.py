@@ -10,7 +10,12 @@ import traitlets
 
 from hf_endpoint_widgets._poller import PollState
 from hf_endpoint_widgets._refs import endpoint_ref
-from hf_endpoint_widgets._tables import endpoint_row, status_value, style_endpoints
+from hf_endpoint_widgets._tables import (
+    as_endpoint,
+    endpoint_row,
+    status_value,
+    style_endpoints,
+)
 from hf_endpoint_widgets.errors import (
     InferenceEndpointError,
     InferenceEndpointTimeoutError,
@@ -82,7 +87,7 @@ class StatusBadge(PolledWidget):
         namespace = namespace or client.namespace
         self._id = f"{namespace}/{name}"
         self._seed = (
-            endpoint_row(endpoint)  # type: ignore[arg-type]
+            endpoint_row(as_endpoint(endpoint))
             if hasattr(endpoint, "status") and hasattr(endpoint, "name")
             else None
         )

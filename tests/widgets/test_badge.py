@@ -9,6 +9,7 @@ from hf_endpoint_widgets.errors import (
     AuthenticationError,
     InferenceEndpointError,
     InferenceEndpointTimeoutError,
+    ServerError,
 )
 from hf_endpoint_widgets.widgets import StatusBadge
 
@@ -31,6 +32,19 @@ def test_traits(client: FakeClient) -> None:
 def test_accepts_endpoint_objects(client: FakeClient) -> None:
     endpoint = InferenceEndpoint.from_raw(raw_endpoint("embedder", "paused"), "alice")
     assert badge(client, endpoint).status == "paused"  # type: ignore[arg-type]
+
+
+def test_accepts_huggingface_hub_endpoints_before_any_fetch(
+    client: FakeClient,
+) -> None:
+    hub = pytest.importorskip("huggingface_hub")
+    endpoint = hub.InferenceEndpoint.from_raw(
+        raw_endpoint("chat-llm"), namespace="alice", token=False
+    )
+    client.fail = ServerError("down", status_code=503, server_message="unavailable")
+    b = badge(client, endpoint)
+    assert (b.status, b.message) == ("running", "Endpoint is ready")
+    assert (b.ready_replica, b.target_replica) == (1, 1)
 
 
 def test_missing_endpoint_shows_an_error(client: FakeClient) -> None:

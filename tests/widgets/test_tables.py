@@ -122,3 +122,27 @@ def test_styler_shows_prices_to_the_tenth_of_a_cent() -> None:
     html = style_endpoints(frame[["name", "price_per_hour"]]).to_html()
 
     assert ">0.066<" in html and "0.066000" not in html
+
+
+def hub_endpoint(name: str, status: str = "running") -> object:
+    hub = pytest.importorskip("huggingface_hub")
+    return hub.InferenceEndpoint.from_raw(
+        raw_endpoint(name, status), namespace="alice", token=False
+    )
+
+
+def test_huggingface_hub_endpoints_fill_every_column(
+    hardware: list[InferenceEndpointHardware],
+) -> None:
+    ours = endpoints_dataframe([endpoint("a"), endpoint("b", "paused")])
+    theirs = endpoints_dataframe([hub_endpoint("a"), hub_endpoint("b", "paused")])
+    priced = endpoints_dataframe([hub_endpoint("a")], hardware=hardware)
+
+    pd.testing.assert_frame_equal(theirs, ours)
+    assert theirs.loc[0, ["vendor", "instance_type", "max_replica"]].tolist() == [
+        "aws",
+        "nvidia-l4",
+        2,
+    ]
+    assert priced.loc[0, "price_per_hour"] == pytest.approx(0.8)
+    assert endpoint_row(hub_endpoint("a")) == endpoint_row(endpoint("a"))  # type: ignore[arg-type]
