@@ -96,6 +96,44 @@ def test_delete_needs_the_typed_name(jupyter, sb, page, ui):
     assert sb.requests.count("DELETE", "/v2/endpoint/*/embedder") == 1
 
 
+def test_deleting_several_needs_their_names_and_the_same_selection(jupyter, sb, page):
+    open_widgets(page, jupyter, "lab", "delete_several", [SETUP, MANAGER])
+    ns = sb.namespace
+    confirm = by_testid(page, "hfew-confirm")
+    typed = by_testid(page, "hfew-confirm-input")
+    really = by_testid(page, "hfew-confirm-delete")
+    tick = {
+        name: row(page, f"{ns}/{name}").locator("input[type=checkbox]")
+        for name in ("embedder", "classifier", "chat-llm")
+    }
+    tick["embedder"].click()
+    tick["classifier"].click()
+
+    by_testid(page, "hfew-action-delete").click()
+    expect(confirm).to_contain_text(f"Delete {ns}/embedder, {ns}/classifier?")
+    typed.fill("delete 2 endpoints")
+    expect(really).to_be_disabled()
+    typed.fill("embedder, classifier")
+    expect(really).to_be_enabled()
+    tick["chat-llm"].click()  # another selection: the confirmation no longer holds
+    expect(confirm).to_be_hidden()
+    tick["chat-llm"].click()
+    expect(confirm).to_be_hidden()
+    assert sb.requests.count("DELETE", "/v2/endpoint/*/*") == 0
+
+    by_testid(page, "hfew-action-delete").click()
+    expect(typed).to_have_value("")
+    typed.fill("embedder, classifier")
+    really.click()
+    expect(by_testid(page, "hfew-notice")).to_have_text(
+        f"Deleted {ns}/embedder, {ns}/classifier."
+    )
+    expect(by_testid(page, "hfew-row")).to_have_count(2)
+    assert (state(sb, "embedder"), state(sb, "classifier")) == ("", "")
+    assert sb.requests.count("DELETE", "/v2/endpoint/*/*") == 2
+    assert state(sb, "chat-llm") == "running"
+
+
 @pytest.mark.parametrize("ui", ["lab", "notebook"])
 def test_update_from_the_form_sends_only_the_change(jupyter, sb, page, ui):
     open_widgets(page, jupyter, ui, "update", [SETUP, MANAGER])
