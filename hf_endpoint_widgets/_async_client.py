@@ -14,7 +14,12 @@ from ._base import Call, ClientBase, is_already_running
 from ._client import EndpointsClient
 from ._http import connection_error, error_from_response, retry_after
 from ._models import InferenceEndpoint, InferenceEndpointHardware
-from ._payloads import create_body, update_body
+from ._payloads import (
+    create_body,
+    needs_current_image,
+    update_body,
+    with_current_image,
+)
 from ._refs import EndpointLike
 from .errors import InferenceEndpointError
 
@@ -27,7 +32,9 @@ class AsyncEndpointsClient(ClientBase):
     coroutines and the same parameters (``sleep`` is an async function here).
 
     Endpoints it returns carry a synchronous client with the same configuration, so
-    ``endpoint.pause()`` and friends work on them too.
+    ``endpoint.pause()``, ``endpoint.wait()`` and friends work on them too, even
+    after this client is closed. That twin has its own pool and sleeps with
+    ``sync_sleep``, which must move the same ``clock`` as ``sleep`` does.
 
     Examples
     --------
@@ -47,6 +54,7 @@ class AsyncEndpointsClient(ClientBase):
         transport: httpx2.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sync_sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(
             token,
@@ -58,6 +66,7 @@ class AsyncEndpointsClient(ClientBase):
             clock=clock,
         )
         self.sleep = sleep
+        self.sync_sleep = sync_sleep
         self._transport = transport
         self._sync: EndpointsClient | None = None
         self._http = httpx2.AsyncClient(
@@ -74,10 +83,28 @@ class AsyncEndpointsClient(ClientBase):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool, and those of the per-token clients.
+
+        The synchronous twin that endpoints act through stays open, so endpoints
+        fetched here keep working; its pool closes when they are garbage collected.
+        """
         await self._http.aclose()
-        if self._sync is not None:
-            self._sync.close()
+        for child in self._children.values():
+            await child.aclose()
+
+    def _spawn(self, token: str | bool) -> AsyncEndpointsClient:
+        return AsyncEndpointsClient(
+            token,
+            api_url=self.api_url,
+            hub_url=self.hub_url,
+            namespace=self._namespace,
+            timeout=self._timeout,
+            max_retries=self._retry.max_retries,
+            transport=self._transport,
+            clock=self.clock,
+            sleep=self.sleep,
+            sync_sleep=self.sync_sleep,
+        )
 
     def _sync_owner(self) -> EndpointsClient:
         if self._sync is None:
@@ -90,7 +117,10 @@ class AsyncEndpointsClient(ClientBase):
                 hub_url=self.hub_url,
                 namespace=self._namespace,
                 timeout=self._timeout,
+                max_retries=self._retry.max_retries,
                 transport=sync_transport,
+                clock=self.clock,
+                sleep=self.sync_sleep,
             )
         return self._sync
 
@@ -128,36 +158,40 @@ class AsyncEndpointsClient(ClientBase):
         )
         await self.sleep(delay)
 
-    async def whoami(self) -> dict[str, Any]:
+    async def whoami(self, *, token: str | bool | None = None) -> dict[str, Any]:
         """The token's owner as the Hub describes it (cached per token)."""
-        cached = self._cached_whoami()
+        api = self._with_token(token)
+        cached = api._cached_whoami()
         if cached is not None:
             return cached
-        return self._store_whoami(await self._send(self.call_whoami()))
+        return api._store_whoami(await api._send(api.call_whoami()))
 
     async def get_namespace(self) -> str:
         """The default namespace: the one given, else the token's user name."""
         return self._namespace or self._user_name(await self.whoami())
 
+    async def _ns(self, namespace: str | None) -> str:
+        return namespace or await self.get_namespace()
+
     async def _target(
         self, name: EndpointLike, namespace: str | None
     ) -> tuple[str, str]:
         ns, endpoint_name = self._split(name, namespace)
-        return ns or await self.get_namespace(), endpoint_name
+        return await self._ns(ns), endpoint_name
 
     async def list_inference_endpoints(
-        self, namespace: str | None = None
+        self, namespace: str | None = None, *, token: str | bool | None = None
     ) -> list[InferenceEndpoint]:
         """See :meth:`EndpointsClient.list_inference_endpoints`."""
+        api = self._with_token(token)
         if namespace != "*":
-            ns = namespace or await self.get_namespace()
-            return await self._send(self.call_list(ns))
+            return await api._send(api.call_list(await api._ns(namespace)))
 
-        me = await self.whoami()
-        endpoints = await self._send(self.call_list(self._user_name(me)))
+        me = await api.whoami()
+        endpoints = await api._send(api.call_list(api._user_name(me)))
         for org in me.get("orgs") or []:
             try:
-                more = await self._send(self.call_list(org["name"]))
+                more = await api._send(api.call_list(org["name"]))
             except InferenceEndpointError as exc:
                 logger.info("Skipping organization %s: %s", org.get("name"), exc)
                 continue
@@ -165,41 +199,72 @@ class AsyncEndpointsClient(ClientBase):
         return endpoints
 
     async def get_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.get_inference_endpoint`."""
-        return await self._send(self.call_get(*await self._target(name, namespace)))
+        api = self._with_token(token)
+        return await api._send(api.call_get(*await api._target(name, namespace)))
 
     async def create_inference_endpoint(
-        self, name: str, *, namespace: str | None = None, **fields: Any
+        self,
+        name: str,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
+        **fields: Any,
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.create_inference_endpoint` (same keywords)."""
-        ns, endpoint_name = self._split(name, namespace)
+        api = self._with_token(token)
+        ns, endpoint_name = api._split(name, namespace)
         body = create_body(endpoint_name, **fields)
-        ns = ns or await self.get_namespace()
-        return await self._send(self.call_create(ns, endpoint_name, body))
+        ns = await api._ns(ns)
+        return await api._send(api.call_create(ns, endpoint_name, body))
 
     async def update_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None, **fields: Any
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
+        **fields: Any,
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.update_inference_endpoint`."""
-        ns, endpoint_name = self._split(name, namespace)
+        api = self._with_token(token)
+        ns, endpoint_name = api._split(name, namespace)
         body = update_body(endpoint_name, **fields)
-        ns = ns or await self.get_namespace()
-        return await self._send(self.call_update(ns, endpoint_name, body))
+        ns = await api._ns(ns)
+
+        if needs_current_image(fields):
+            current = await api._send(api.call_get(ns, endpoint_name))
+            body = with_current_image(current.id, body, current.raw, **fields)
+        return await api._send(api.call_update(ns, endpoint_name, body))
 
     async def delete_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> None:
         """See :meth:`EndpointsClient.delete_inference_endpoint`."""
-        await self._send(self.call_delete(*await self._target(name, namespace)))
+        api = self._with_token(token)
+        await api._send(api.call_delete(*await api._target(name, namespace)))
 
     async def pause_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.pause_inference_endpoint`."""
-        target = await self._target(name, namespace)
-        return await self._send(self.call_action(*target, "pause"))
+        api = self._with_token(token)
+        target = await api._target(name, namespace)
+        return await api._send(api.call_action(*target, "pause"))
 
     async def resume_inference_endpoint(
         self,
@@ -207,26 +272,33 @@ class AsyncEndpointsClient(ClientBase):
         *,
         namespace: str | None = None,
         running_ok: bool = True,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.resume_inference_endpoint`."""
-        ns, endpoint_name = await self._target(name, namespace)
+        api = self._with_token(token)
+        ns, endpoint_name = await api._target(name, namespace)
         try:
-            return await self._send(self.call_action(ns, endpoint_name, "resume"))
+            return await api._send(api.call_action(ns, endpoint_name, "resume"))
         except InferenceEndpointError as exc:
             if running_ok and is_already_running(exc):
-                return await self._send(self.call_get(ns, endpoint_name))
+                return await api._send(api.call_get(ns, endpoint_name))
             raise
 
     async def scale_to_zero_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.scale_to_zero_inference_endpoint`."""
-        target = await self._target(name, namespace)
-        return await self._send(self.call_action(*target, "scale-to-zero"))
+        api = self._with_token(token)
+        target = await api._target(name, namespace)
+        return await api._send(api.call_action(*target, "scale-to-zero"))
 
     async def list_inference_endpoints_hardware(
-        self, namespace: str | None = None
+        self, namespace: str | None = None, *, token: str | bool | None = None
     ) -> list[InferenceEndpointHardware]:
         """See :meth:`EndpointsClient.list_inference_endpoints_hardware`."""
-        ns = namespace or await self.get_namespace()
-        return await self._send(self.call_hardware(ns))
+        api = self._with_token(token)
+        return await api._send(api.call_hardware(await api._ns(namespace)))

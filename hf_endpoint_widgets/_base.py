@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import httpx2
 
@@ -19,6 +19,7 @@ from ._refs import EndpointLike, endpoint_ref
 from .errors import BadRequestError
 
 T = TypeVar("T")
+C = TypeVar("C", bound="ClientBase")
 
 _whoami_lock = threading.Lock()
 _whoami_cache: dict[tuple[str, str], dict[str, Any]] = {}
@@ -72,6 +73,8 @@ class ClientBase:
         self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx2.Timeout(timeout)
         self._retry = RetryPolicy(max_retries=max_retries)
         self.clock = clock
+        self._children: dict[str, Any] = {}
+        self._children_lock = threading.Lock()
 
     def __repr__(self) -> str:
         ns = self._namespace or "<from whoami>"
@@ -86,8 +89,24 @@ class ClientBase:
         return build_headers(self._token)
 
     def _whoami_key(self) -> tuple[str, str]:
-        digest = hashlib.sha256((self._token or "").encode()).hexdigest()
-        return self.hub_url, digest
+        return self.hub_url, _digest(self._token)
+
+    def _with_token(self: C, token: str | bool | None) -> C:
+        """This client, or a client like it that sends ``token`` instead: the
+        per-call ``token=`` of huggingface_hub. Endpoints it returns keep it."""
+        if token is None:
+            return self
+        resolved = resolve_token(token)
+        if resolved == self._token:
+            return self
+        key = _digest(resolved)
+        with self._children_lock:
+            if key not in self._children:
+                self._children[key] = self._spawn(resolved or False)
+            return cast(C, self._children[key])
+
+    def _spawn(self, token: str | bool) -> Any:
+        raise NotImplementedError
 
     def _cached_whoami(self) -> dict[str, Any] | None:
         with _whoami_lock:
@@ -179,6 +198,10 @@ class ClientBase:
 
         parts = [p for p in ("endpoint", ns, name, suffix) if p]
         return Call(method, self._v2(*parts), what, parse, f"{ns}/{name}", json)
+
+
+def _digest(token: str | None) -> str:
+    return hashlib.sha256((token or "").encode()).hexdigest()
 
 
 def _json(response: httpx2.Response) -> Any:

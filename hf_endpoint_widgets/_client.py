@@ -13,7 +13,12 @@ from ._base import Call, ClientBase, is_already_running
 from ._http import connection_error, error_from_response, retry_after
 from ._inference import AsyncInferenceClient, InferenceClient
 from ._models import InferenceEndpoint, InferenceEndpointHardware
-from ._payloads import create_body, update_body
+from ._payloads import (
+    create_body,
+    needs_current_image,
+    update_body,
+    with_current_image,
+)
 from ._refs import EndpointLike
 from .errors import InferenceEndpointError
 
@@ -28,7 +33,8 @@ class EndpointsClient(ClientBase):
     """A client of the Inference Endpoints API, with one connection pool.
 
     Methods are named and behave like huggingface_hub's ``HfApi`` ones, so code can
-    move between the two by changing an import.
+    move between the two by changing an import. Like theirs, each takes ``token=``:
+    a token for that call, which the endpoints it returns keep using.
 
     Parameters
     ----------
@@ -97,8 +103,23 @@ class EndpointsClient(ClientBase):
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool, and those of the per-token clients."""
         self._http.close()
+        for child in self._children.values():
+            child.close()
+
+    def _spawn(self, token: str | bool) -> EndpointsClient:
+        return EndpointsClient(
+            token,
+            api_url=self.api_url,
+            hub_url=self.hub_url,
+            namespace=self._namespace,
+            timeout=self._timeout,
+            max_retries=self._retry.max_retries,
+            transport=self._transport,
+            clock=self.clock,
+            sleep=self.sleep,
+        )
 
     def _send(self, call: Call[T]) -> T:
         attempt = 0
@@ -134,12 +155,13 @@ class EndpointsClient(ClientBase):
 
     # Identity
 
-    def whoami(self) -> dict[str, Any]:
+    def whoami(self, *, token: str | bool | None = None) -> dict[str, Any]:
         """The token's owner as the Hub describes it (cached per token)."""
-        cached = self._cached_whoami()
+        api = self._with_token(token)
+        cached = api._cached_whoami()
         if cached is not None:
             return cached
-        return self._store_whoami(self._send(self.call_whoami()))
+        return api._store_whoami(api._send(api.call_whoami()))
 
     @property
     def namespace(self) -> str:
@@ -156,18 +178,19 @@ class EndpointsClient(ClientBase):
     # Endpoints
 
     def list_inference_endpoints(
-        self, namespace: str | None = None
+        self, namespace: str | None = None, *, token: str | bool | None = None
     ) -> list[InferenceEndpoint]:
         """List the endpoints of a namespace; ``"*"`` lists the user's and every
         organization's they belong to (organizations that refuse are skipped)."""
+        api = self._with_token(token)
         if namespace != "*":
-            return self._send(self.call_list(self._ns(namespace)))
+            return api._send(api.call_list(api._ns(namespace)))
 
-        me = self.whoami()
-        endpoints = self._send(self.call_list(self._user_name(me)))
+        me = api.whoami()
+        endpoints = api._send(api.call_list(api._user_name(me)))
         for org in me.get("orgs") or []:
             try:
-                more = self._send(self.call_list(org["name"]))
+                more = api._send(api.call_list(org["name"]))
             except InferenceEndpointError as exc:
                 logger.info("Skipping organization %s: %s", org.get("name"), exc)
                 continue
@@ -175,10 +198,15 @@ class EndpointsClient(ClientBase):
         return endpoints
 
     def get_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """Get one endpoint (``name`` may also be ``"namespace/name"``)."""
-        return self._send(self.call_get(*self._target(name, namespace)))
+        api = self._with_token(token)
+        return api._send(api.call_get(*api._target(name, namespace)))
 
     def create_inference_endpoint(
         self,
@@ -192,6 +220,7 @@ class EndpointsClient(ClientBase):
         region: str,
         vendor: str,
         namespace: str | None = None,
+        token: str | bool | None = None,
         **fields: Any,
     ) -> InferenceEndpoint:
         """Create an endpoint; it starts ``pending``.
@@ -209,7 +238,8 @@ class EndpointsClient(ClientBase):
         ConflictError
             The name is taken in this namespace.
         """
-        ns, endpoint_name = self._split(name, namespace)
+        api = self._with_token(token)
+        ns, endpoint_name = api._split(name, namespace)
         body = create_body(
             endpoint_name,
             repository=repository,
@@ -222,34 +252,63 @@ class EndpointsClient(ClientBase):
             **fields,
         )
 
-        created: InferenceEndpoint = self._send(
-            self.call_create(self._ns(ns), endpoint_name, body)
+        created: InferenceEndpoint = api._send(
+            api.call_create(api._ns(ns), endpoint_name, body)
         )
         return created
 
     def update_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None, **fields: Any
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
+        **fields: Any,
     ) -> InferenceEndpoint:
         """Change some fields; only those given are sent, and the server merges them.
 
         Keywords are those of ``create_inference_endpoint`` except ``account_id``,
-        ``type`` and ``name``.
+        ``type`` and ``name``, plus ``tensor_parallel_size`` and
+        ``data_parallel_size``. Without ``custom_image``, those two are set in the
+        endpoint's current image, fetched first.
+
+        Raises
+        ------
+        ValueError
+            Invalid fields, or sizes for an image with registry credentials; nothing
+            was updated.
         """
-        ns, endpoint_name = self._split(name, namespace)
+        api = self._with_token(token)
+        ns, endpoint_name = api._split(name, namespace)
         body = update_body(endpoint_name, **fields)
-        return self._send(self.call_update(self._ns(ns), endpoint_name, body))
+        ns = api._ns(ns)
+
+        if needs_current_image(fields):
+            current = api._send(api.call_get(ns, endpoint_name))
+            body = with_current_image(current.id, body, current.raw, **fields)
+        return api._send(api.call_update(ns, endpoint_name, body))
 
     def delete_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> None:
         """Delete an endpoint. This cannot be undone."""
-        self._send(self.call_delete(*self._target(name, namespace)))
+        api = self._with_token(token)
+        api._send(api.call_delete(*api._target(name, namespace)))
 
     def pause_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """Pause an endpoint: no replica runs and nothing is billed."""
-        return self._send(self.call_action(*self._target(name, namespace), "pause"))
+        api = self._with_token(token)
+        return api._send(api.call_action(*api._target(name, namespace), "pause"))
 
     def resume_inference_endpoint(
         self,
@@ -257,29 +316,37 @@ class EndpointsClient(ClientBase):
         *,
         namespace: str | None = None,
         running_ok: bool = True,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """Resume a paused endpoint. With ``running_ok``, resuming a running one
         returns it instead of failing."""
-        ns, endpoint_name = self._target(name, namespace)
+        api = self._with_token(token)
+        ns, endpoint_name = api._target(name, namespace)
         try:
-            return self._send(self.call_action(ns, endpoint_name, "resume"))
+            return api._send(api.call_action(ns, endpoint_name, "resume"))
         except InferenceEndpointError as exc:
             if running_ok and is_already_running(exc):
-                return self._send(self.call_get(ns, endpoint_name))
+                return api._send(api.call_get(ns, endpoint_name))
             raise
 
     def scale_to_zero_inference_endpoint(
-        self, name: EndpointLike, *, namespace: str | None = None
+        self,
+        name: EndpointLike,
+        *,
+        namespace: str | None = None,
+        token: str | bool | None = None,
     ) -> InferenceEndpoint:
         """Scale an endpoint to zero replicas; its next request wakes it."""
-        target = self._target(name, namespace)
-        return self._send(self.call_action(*target, "scale-to-zero"))
+        api = self._with_token(token)
+        target = api._target(name, namespace)
+        return api._send(api.call_action(*target, "scale-to-zero"))
 
     def list_inference_endpoints_hardware(
-        self, namespace: str | None = None
+        self, namespace: str | None = None, *, token: str | bool | None = None
     ) -> list[InferenceEndpointHardware]:
         """The compute offers (vendor, region, instance, price, quota) one can use."""
-        return self._send(self.call_hardware(self._ns(namespace)))
+        api = self._with_token(token)
+        return api._send(api.call_hardware(api._ns(namespace)))
 
     def to_dataframe(self, namespace: str | None = None) -> pd.DataFrame:
         """The endpoints of a namespace as a typed DataFrame, with prices."""

@@ -62,6 +62,7 @@ class InferenceEndpointType(str, Enum):
     ``authenticated``, still returned for old endpoints."""
 
     PUBLIC = "public"
+    PUBlIC = "public"  # noqa: PIE796 - huggingface_hub's spelling, an alias
     PROTECTED = "protected"
     AUTHENTICATED = "authenticated"
     PRIVATE = "private"
@@ -158,6 +159,9 @@ class InferenceEndpoint(EndpointLifecycleMixin):
         raw: Mapping[str, Any],
         namespace: str,
         client: EndpointsClient | None = None,
+        *,
+        token: str | bool | None = None,
+        api: EndpointsClient | None = None,
     ) -> InferenceEndpoint:
         """Build an endpoint from the API's JSON; unknown keys are kept in ``raw``.
 
@@ -168,10 +172,23 @@ class InferenceEndpoint(EndpointLifecycleMixin):
         namespace : str
             The namespace it was listed or fetched from (the payload has none).
         client : EndpointsClient, optional
-            The client later calls (``fetch``, ``pause``...) go through.
+            The client later calls (``fetch``, ``pause``...) go through; the
+            default client when None.
+        token : str, bool or None
+            A token for those calls instead of the client's (False: none).
+        api : EndpointsClient, optional
+            huggingface_hub's name for ``client``.
         """
+        owner = client or api
+        if token is not None:
+            if owner is None:
+                from ._api import default_client
+
+                owner = default_client()
+            owner = owner._with_token(token)
+
         endpoint = cls(name=str(raw.get("name", "")), namespace=namespace)
-        endpoint._client = client
+        endpoint._client = owner
         endpoint._populate(raw)
         return endpoint
 

@@ -8,6 +8,7 @@ None; on update only the fields given are sent, because the server merges them.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -53,7 +54,15 @@ REQUIRED_ON_CREATE = (
     "region",
     "vendor",
 )
-UPDATE_FIELDS = tuple(k for k in CREATE_DEFAULTS if k not in ("account_id", "type"))
+#: Engine settings set inside the image variant, and the variants that declare them.
+PARALLELISM = {
+    "tensor_parallel_size": ("tensorParallelSize", ("sGLang", "vLLM")),
+    "data_parallel_size": ("dataParallelSize", ("vLLM",)),
+}
+UPDATE_FIELDS = (
+    *(k for k in CREATE_DEFAULTS if k not in ("account_id", "type")),
+    *PARALLELISM,
+)
 
 
 def name_problem(name: str) -> str | None:
@@ -258,8 +267,11 @@ def update_body(name: str, **given: Any) -> dict[str, Any]:
         )
         if f[arg] is not None
     }
+    sizes = _parallel_sizes(name, f)
     if f["custom_image"] is not None:
         model["image"] = image_body(f["custom_image"])
+        if sizes:
+            model["image"] = _set_parallelism(name, model["image"], sizes)
 
     body: dict[str, Any] = {}
     if compute:
@@ -278,3 +290,64 @@ def _add_route_and_extras(body: dict[str, Any], f: Mapping[str, Any]) -> None:
         body["cacheHttpResponses"] = f["cache_http_responses"]
     if f["tags"] is not None:
         body["tags"] = list(f["tags"])
+
+
+def needs_current_image(fields: Mapping[str, Any]) -> bool:
+    """Whether an update sets parallelism sizes without an image, so the endpoint's
+    current image must be fetched to carry them (``model.image`` needs its ``url``).
+    """
+    given = any(fields.get(arg) is not None for arg in PARALLELISM)
+    return given and fields.get("custom_image") is None
+
+
+def with_current_image(
+    endpoint: str, body: dict[str, Any], raw: Mapping[str, Any], **fields: Any
+) -> dict[str, Any]:
+    """``body`` with the endpoint's current image (from its ``raw`` JSON) carrying
+    the parallelism sizes, as huggingface_hub sends it.
+
+    Raises ``ValueError`` when the image has registry credentials: the API returns
+    them redacted, so sending the image back would overwrite them.
+    """
+    image = (raw.get("model") or {}).get("image") or {}
+    variant = next(iter(image.values()), None)
+    if isinstance(variant, Mapping) and "credentials" in variant:
+        raise ValueError(
+            f"{endpoint} runs an image with registry credentials, which the API "
+            "returns redacted. Pass the full custom_image=... with the sizes instead."
+        )
+    sizes = _parallel_sizes(endpoint, {k: fields.get(k) for k in PARALLELISM})
+    model = {**body.get("model", {}), "image": _set_parallelism(endpoint, image, sizes)}
+    return {**body, "model": model}
+
+
+def _parallel_sizes(name: str, f: Mapping[str, Any]) -> dict[str, int]:
+    sizes = {}
+    for arg, (key, _) in PARALLELISM.items():
+        value = f[arg]
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name}: {arg} must be an integer >= 1, got {value!r}.")
+        sizes[key] = value
+    return sizes
+
+
+def _set_parallelism(
+    name: str, image: Mapping[str, Any], sizes: Mapping[str, int]
+) -> dict[str, Any]:
+    variant = next(iter(image), None)
+    if variant is None or not isinstance(image[variant], Mapping):
+        raise ValueError(
+            f"{name}: there is no image to set the parallelism sizes in. Pass "
+            "custom_image=... with them."
+        )
+    for arg, (key, variants) in PARALLELISM.items():
+        if key in sizes and variant not in variants:
+            warnings.warn(
+                f"{name}: the {variant!r} image has no {arg} setting, so the API will "
+                f"drop it. Images that have it: {', '.join(variants)}.",
+                UserWarning,
+                stacklevel=4,
+            )
+    return {variant: {**image[variant], **sizes}}

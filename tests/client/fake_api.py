@@ -34,8 +34,18 @@ class FakeAPI:
     requests: list[httpx2.Request] = field(default_factory=list)
     script: deque[httpx2.Response | Exception] = field(default_factory=deque)
 
-    def add(self, ns: str, name: str, state: str = "running", **status: Any) -> None:
-        self.store.setdefault(ns, {})[name] = endpoint_payload(name, state, **status)
+    def add(
+        self,
+        ns: str,
+        name: str,
+        state: str = "running",
+        image: dict[str, Any] | None = None,
+        **status: Any,
+    ) -> None:
+        raw = endpoint_payload(name, state, **status)
+        if image is not None:
+            raw["model"]["image"] = image
+        self.store.setdefault(ns, {})[name] = raw
 
     api_url = API
     hub_url = HUB

@@ -62,14 +62,22 @@ class SandboxAPI:
 
         return sleep
 
-    def add(self, ns: str, name: str, state: str = "running", **status: Any) -> None:
-        message = status.get("message")
+    def add(
+        self,
+        ns: str,
+        name: str,
+        state: str = "running",
+        image: dict[str, Any] | None = None,
+        **status: Any,
+    ) -> None:
+        extra = {} if image is None else {"custom_image": image}
         self.sb.seed(
             name,
             namespace=ns,
             task="text-classification",
             status=state,
-            message=message,
+            message=status.get("message"),
+            **extra,
         )
 
     def has(self, ns: str, name: str) -> bool:

@@ -94,3 +94,19 @@ def test_async_validation_sends_nothing(
     with pytest.raises(ValueError, match=rule):
         run(scenario())
     assert fake.requests == []
+
+
+def test_async_methods_take_a_per_call_token(fake: FakeAPI) -> None:
+    async def scenario():
+        async with AsyncEndpointsClient(
+            False, api_url=API, hub_url=HUB, transport=fake.transport()
+        ) as client:
+            return await client.scale_to_zero_inference_endpoint(
+                "my-bert", token=fake.token
+            )
+
+    assert run(scenario()).status == "scaledToZero"
+    assert {r.headers.get("authorization") for r in fake.requests} == {
+        f"Bearer {fake.token}"
+    }
+    assert fake.requests[0].url.path == "/api/whoami-v2"
