@@ -7,7 +7,7 @@ import pytest
 
 from hf_endpoint_widgets import AsyncEndpointsClient, errors
 
-from .conftest import mock_only
+from .conftest import FakeClock, mock_only
 from .fake_api import API, HUB, FakeAPI
 from .payloads import CREATE_ARGS
 
@@ -110,3 +110,39 @@ def test_async_methods_take_a_per_call_token(fake: FakeAPI) -> None:
         f"Bearer {fake.token}"
     }
     assert fake.requests[0].url.path == "/api/whoami-v2"
+
+
+def test_async_endpoints_keep_working_after_the_client_closes(fake: FakeAPI) -> None:
+    async def scenario():
+        async with make(fake, []) as client:
+            return await client.get_inference_endpoint("alice/my-bert")
+
+    endpoint = run(scenario())
+
+    assert endpoint.pause().status == "paused"
+
+
+def test_the_sync_twin_keeps_retries_and_clock(fake: FakeAPI, clock: FakeClock) -> None:
+    fake.add("alice", "my-bert", "initializing")
+
+    async def scenario():
+        async with AsyncEndpointsClient(
+            fake.token,
+            api_url=API,
+            hub_url=HUB,
+            transport=fake.transport(),
+            max_retries=0,
+            clock=clock,
+            sync_sleep=clock.sleep,
+        ) as client:
+            return await client.get_inference_endpoint("alice/my-bert")
+
+    endpoint = run(scenario())
+    with pytest.raises(TimeoutError):
+        endpoint.wait(timeout=10, refresh_every=5)
+    assert clock.sleeps == [5, 5]
+
+    fake.fail("503")
+    with pytest.raises(errors.ServerError):
+        endpoint.fetch()
+    assert clock.sleeps == [5, 5]
