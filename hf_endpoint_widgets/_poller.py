@@ -35,7 +35,14 @@ if TYPE_CHECKING:
     from hf_endpoint_widgets._client import EndpointsClient
     from hf_endpoint_widgets._models import InferenceEndpoint, InferenceEndpointHardware
 
-__all__ = ["PollState", "Poller", "get_poller", "in_colab", "resolve_push"]
+__all__ = [
+    "PollState",
+    "Poller",
+    "get_poller",
+    "in_colab",
+    "pollers_showing",
+    "resolve_push",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -448,6 +455,26 @@ def get_poller(
         if poller._live():
             poller.start()
     return poller
+
+
+def pollers_showing(client: EndpointsClient, namespace: str) -> list[Poller]:
+    """Return the shared pollers of ``client`` that list ``namespace``: its own one
+    and ``"*"``'s, the exact one first (none is created).
+
+    Examples
+    --------
+    >>> for poller in pollers_showing(client, "my-org"):
+    ...     poller.refresh_now()
+    """
+    with _REGISTRY_LOCK:
+        found = [
+            poller
+            for poller in _REGISTRY.values()
+            if poller.client is client
+            and poller.namespace in (namespace, "*")
+            and not poller.stopped
+        ]
+    return sorted(found, key=lambda poller: poller.namespace == "*")
 
 
 def _forget(poller: Poller) -> None:

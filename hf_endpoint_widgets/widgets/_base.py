@@ -6,7 +6,8 @@ import html
 import logging
 import threading
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,8 @@ class MessageWidget(anywidget.AnyWidget):
     notice = traitlets.Unicode("", help="Short confirmation shown.").tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
+        # Page messages, Python calls and the poller's thread all write traits.
+        self._sync_lock = threading.RLock()
         super().__init__(**kwargs)
         self._seen_requests: deque[object] = deque(maxlen=64)
         self.on_msg(self._on_page_msg)
@@ -88,7 +91,14 @@ class MessageWidget(anywidget.AnyWidget):
             self._handle_page_msg(str(content["type"]), content)
         except Exception as exc:
             logger.exception("%s failed to handle %r", type(self).__name__, content)
-            self.error = f"Unexpected error: {describe_error(exc)}"
+            with self._writing():
+                self.error = f"Unexpected error: {describe_error(exc)}"
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Set traits in one message to the page, one thread at a time."""
+        with self._sync_lock, self.hold_sync():
+            yield
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -114,7 +124,7 @@ class MessageWidget(anywidget.AnyWidget):
 
     def dismiss(self) -> None:
         """Clear the error and notice shown in the page."""
-        with self.hold_sync():
+        with self._writing():
             self.error = ""
             self.notice = ""
 
@@ -144,7 +154,6 @@ class PolledWidget(MessageWidget):
         **kwargs: Any,
     ) -> None:
         self._client = resolve_client(client)
-        self._sync_lock = threading.RLock()
         self._action_error = ""
         self._hidden_cause = ""
         self._closed = False
@@ -234,7 +243,10 @@ class PolledWidget(MessageWidget):
             self._sync(self._poller.state)
         elif kind == "refresh":
             self.refresh()
-            self.notice = f"Refreshed at {iso_utc(datetime.now(timezone.utc))[11:19]}"
+            with self._writing():
+                self.notice = (
+                    f"Refreshed at {iso_utc(datetime.now(timezone.utc))[11:19]}"
+                )
         else:
             super()._handle_page_msg(kind, content)
 
@@ -264,7 +276,7 @@ class PolledWidget(MessageWidget):
             changes = {k: v for k, v in values.items() if getattr(self, k) != v}
             if not changes:
                 return
-            with self.hold_sync():
+            with self._writing():
                 for name, value in changes.items():
                     setattr(self, name, value)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets
 
-from hf_endpoint_widgets._poller import describe_error, get_poller
+from hf_endpoint_widgets._poller import describe_error
 from hf_endpoint_widgets.widgets._assets import asset
 from hf_endpoint_widgets.widgets._base import resolve_client
 from hf_endpoint_widgets.widgets._formbase import FormWidget
@@ -24,6 +24,7 @@ from hf_endpoint_widgets.widgets._spec import (
 if TYPE_CHECKING:
     from hf_endpoint_widgets._client import EndpointsClient
     from hf_endpoint_widgets._models import InferenceEndpoint
+    from hf_endpoint_widgets._poller import Poller
 
 __all__ = ["CreateEndpointForm"]
 
@@ -44,6 +45,9 @@ class CreateEndpointForm(FormWidget):
         An ``EndpointsClient``; the default client if None.
     namespace
         Namespace to create in; the client's namespace if None.
+    poller
+        The poller whose hardware catalog to share (an ``EndpointManager`` passes
+        its own); a shared one of ``namespace`` when None.
 
     Examples
     --------
@@ -70,9 +74,14 @@ class CreateEndpointForm(FormWidget):
     _name_rule = traitlets.Dict().tag(sync=True)
 
     def __init__(
-        self, client: EndpointsClient | None = None, *, namespace: str | None = None
+        self,
+        client: EndpointsClient | None = None,
+        *,
+        namespace: str | None = None,
+        poller: Poller | None = None,
     ) -> None:
         self._client = resolve_client(client)
+        self._poller = poller
         super().__init__(
             namespace=namespace or self._client.namespace,
             tasks=list(TASKS),
@@ -134,19 +143,20 @@ class CreateEndpointForm(FormWidget):
             endpoint = self._client.create_inference_endpoint(name, **kwargs)
         except Exception as exc:
             logger.warning("Creating %s/%s failed: %s", kwargs["namespace"], name, exc)
-            self.error = (
-                f"Could not create {kwargs['namespace']}/{name}: "
-                f"{describe_error(exc)}. Next: fix the spec or pick another "
-                "instance, then submit again."
-            )
+            with self._writing():
+                self.error = (
+                    f"Could not create {kwargs['namespace']}/{name}: "
+                    f"{describe_error(exc)}. Next: fix the spec or pick another "
+                    "instance, then submit again."
+                )
             if page:
                 return None
             raise
 
         endpoint_id = f"{endpoint.namespace}/{endpoint.name}"
         logger.info("%s: created", endpoint_id)
-        get_poller(self._client, endpoint.namespace).refresh_now()
-        with self.hold_sync():
+        self._refresh_pollers(endpoint.namespace)
+        with self._writing():
             self.created = endpoint_id
             self.notice = (
                 f"Created {endpoint_id}. It starts as pending; follow it with "

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import traitlets
 
-from hf_endpoint_widgets._poller import describe_error, get_poller
+from hf_endpoint_widgets._poller import Poller, describe_error, pollers_showing
 from hf_endpoint_widgets.widgets._base import MessageWidget
 
 if TYPE_CHECKING:
@@ -48,8 +48,9 @@ def hardware_row(hardware: InferenceEndpointHardware) -> dict[str, Any]:
 class FormWidget(MessageWidget):
     """A form offering the hardware catalog and sending one request at a time.
 
-    Subclasses set ``_client`` before calling ``__init__``, and choose the catalog
-    rows they show with :meth:`_shows`.
+    Subclasses set ``_client`` (and ``_poller`` when a manager shares its own)
+    before calling ``__init__``, and choose the catalog rows they show with
+    :meth:`_shows`.
     """
 
     hardware = traitlets.List(traitlets.Dict(), help="Hardware catalog rows.").tag(
@@ -62,6 +63,7 @@ class FormWidget(MessageWidget):
     field_errors = traitlets.Dict(help="Problem of each invalid field.").tag(sync=True)
 
     _client: EndpointsClient
+    _poller: Poller | None = None
 
     def __init__(self, **kwargs: Any) -> None:
         self._request_lock = threading.Lock()
@@ -75,16 +77,32 @@ class FormWidget(MessageWidget):
         """Whether the page offers ``hardware``."""
         return hardware.status not in ("deprecated", "not_available")
 
+    def _catalog_poller(self) -> Poller:
+        """The poller caching the catalog: the manager's, a shared one of the
+        namespace, or else one of this form's own (it lists nothing)."""
+        if self._poller is None:
+            namespace = self._catalog_namespace
+            shared = pollers_showing(self._client, namespace)
+            own = [p for p in shared if p.own == namespace]
+            self._poller = own[0] if own else Poller(self._client, namespace)
+        return self._poller
+
+    def _refresh_pollers(self, namespace: str) -> None:
+        """Refresh every widget that lists ``namespace`` after a change there."""
+        for poller in pollers_showing(self._client, namespace):
+            poller.refresh_now()
+
     def load_hardware(self, *, refresh: bool = False) -> list[dict[str, Any]]:
         """Fetch the hardware catalog (once, shared with the other widgets)."""
         namespace = self._catalog_namespace
-        poller = get_poller(self._client, namespace)
-        self.catalog_state = "loading"
+        poller = self._catalog_poller()
+        with self._writing():
+            self.catalog_state = "loading"
         try:
             catalog = poller.hardware(refresh=refresh)
         except Exception as exc:
             logger.warning("Hardware catalog of %s failed: %s", namespace, exc)
-            with self.hold_sync():
+            with self._writing():
                 self.catalog_state = "failed"
                 self.error = (
                     f"Could not load the hardware catalog of {namespace}: "
@@ -93,7 +111,7 @@ class FormWidget(MessageWidget):
             return []
 
         rows = [hardware_row(h) for h in catalog if self._shows(h)]
-        with self.hold_sync():
+        with self._writing():
             if rows != self.hardware:
                 self.hardware = rows
             self.catalog_state = "ready"
@@ -103,7 +121,7 @@ class FormWidget(MessageWidget):
         """The catalog when the page has it, to check a spec against; else None."""
         if self.catalog_state != "ready":
             return None
-        return get_poller(self._client, self._catalog_namespace).hardware()
+        return self._catalog_poller().hardware()
 
     def _one_at_a_time(
         self, send: Callable[[], T | None], *, busy_message: str, page: bool
@@ -115,24 +133,26 @@ class FormWidget(MessageWidget):
         """
         if not self._request_lock.acquire(blocking=False):
             if page:
-                self.notice = busy_message
+                with self._writing():
+                    self.notice = busy_message
                 return None
             raise RuntimeError(busy_message)
         try:
             return send()
         finally:
-            self.busy = ""
+            with self._writing():
+                self.busy = ""
             self._request_lock.release()
 
     def _refuse(self, fields: Mapping[str, str], error: str) -> None:
         """Show invalid fields and an error; nothing was sent."""
-        with self.hold_sync():
+        with self._writing():
             self.field_errors = dict(fields)
             self.error = error
 
     def _start(self, busy: str) -> None:
         """Mark the form busy and clear what the last request showed."""
-        with self.hold_sync():
+        with self._writing():
             self.busy = busy
             self.field_errors = {}
             self.error = ""

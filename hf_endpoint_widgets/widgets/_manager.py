@@ -147,7 +147,7 @@ class EndpointManager(PolledWidget):
                 f"{self.namespace}; see the valid ones with "
                 "manager.to_dataframe()[['namespace', 'name']]."
             )
-        with self._sync_lock:
+        with self._writing():
             self.selection = ids
 
     def pause(self, *endpoints: object) -> None:
@@ -201,7 +201,8 @@ class EndpointManager(PolledWidget):
 
     def create_form(self) -> CreateEndpointForm:
         """Return a creation form bound to this manager's client and namespace."""
-        return CreateEndpointForm(self._client, namespace=self._poller.own)
+        poller = self._poller
+        return CreateEndpointForm(self._client, namespace=poller.own, poller=poller)
 
     def update_form(self, endpoint: object = None) -> UpdateEndpointForm:
         """Return an update form for ``endpoint`` (default: the selected one)."""
@@ -209,7 +210,9 @@ class EndpointManager(PolledWidget):
         if len(ids) != 1:
             raise ValueError(f"Select one endpoint to update, not {len(ids)}.")
         found = self._poller.state.endpoint(ids[0])
-        return UpdateEndpointForm(found or ids[0], self._client)
+        namespace = ids[0].split("/", 1)[0]
+        poller = self._poller if self._poller.own == namespace else None
+        return UpdateEndpointForm(found or ids[0], self._client, poller=poller)
 
     def to_dataframe(self) -> pd.DataFrame:
         """Return the endpoints shown, as :func:`endpoints_dataframe` does."""
@@ -243,7 +246,9 @@ class EndpointManager(PolledWidget):
             self._run(action, [str(n) for n in names], confirm=confirm, page=True)
         elif kind == "new_endpoint":
             if self.form is None:
-                self.form = self.create_form()
+                form = self.create_form()
+                with self._writing():
+                    self.form = form
         elif kind == "edit":
             self._open_editor()
         else:
@@ -255,7 +260,8 @@ class EndpointManager(PolledWidget):
         except Exception as exc:
             self._set_action_error(f"Could not open the update form: {exc}")
             return
-        old, self.editor = self.editor, editor
+        with self._writing():
+            old, self.editor = self.editor, editor
         if old is not None:
             old.close()
 
@@ -274,13 +280,15 @@ class EndpointManager(PolledWidget):
                 f"{_actions.LABELS.get(action, action)} was not sent."
             )
             if page:
-                self.notice = message
+                with self._writing():
+                    self.notice = message
                 return
             raise RuntimeError(message)
         try:
             self._run_locked(action, list(ids), confirm, page, changes or {})
         finally:
-            self.busy = ""
+            with self._writing():
+                self.busy = ""
             self._action_lock.release()
 
     def _run_locked(
@@ -301,8 +309,9 @@ class EndpointManager(PolledWidget):
                 return
             raise ValueError(problem)
 
-        self.busy = action
-        self._set_action_error("")
+        with self._writing():
+            self.busy = action
+            self._set_action_error("")
         method = getattr(self._client, _METHODS[action])
         done: list[str] = []
         failures: list[tuple[str, Exception]] = []
@@ -318,7 +327,7 @@ class EndpointManager(PolledWidget):
             done.append(endpoint_id)
 
         self._poller.refresh_now()
-        with self.hold_sync():
+        with self._writing():
             if done:
                 self.notice = f"{_actions.DONE[action]} {', '.join(done)}."
             self._set_action_error(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import traitlets
 
 from hf_endpoint_widgets._models import InferenceEndpoint
-from hf_endpoint_widgets._poller import describe_error, get_poller
+from hf_endpoint_widgets._poller import describe_error, pollers_showing
 from hf_endpoint_widgets._refs import EndpointLike, endpoint_ref
 from hf_endpoint_widgets._tables import endpoint_row
 from hf_endpoint_widgets.widgets import _actions
@@ -21,6 +21,7 @@ from hf_endpoint_widgets.widgets._spec import SpecError, validate_update
 if TYPE_CHECKING:
     from hf_endpoint_widgets._client import EndpointsClient
     from hf_endpoint_widgets._models import InferenceEndpointHardware
+    from hf_endpoint_widgets._poller import Poller
 
 __all__ = ["UpdateEndpointForm"]
 
@@ -44,6 +45,9 @@ class UpdateEndpointForm(FormWidget):
         An ``EndpointsClient``; the default client if None.
     namespace
         Namespace of ``endpoint`` when it names none; the client's if None.
+    poller
+        The poller whose hardware catalog to share (an ``EndpointManager`` passes
+        its own); a shared one of the endpoint's namespace when None.
 
     Examples
     --------
@@ -68,8 +72,10 @@ class UpdateEndpointForm(FormWidget):
         client: EndpointsClient | None = None,
         *,
         namespace: str | None = None,
+        poller: Poller | None = None,
     ) -> None:
         self._client = resolve_client(client)
+        self._poller = poller
         if not isinstance(endpoint, InferenceEndpoint):
             own, name = endpoint_ref(endpoint, namespace or self._client.namespace)
             endpoint = self._client.get_inference_endpoint(name, namespace=own)
@@ -82,8 +88,16 @@ class UpdateEndpointForm(FormWidget):
         return f"{self._current.namespace}/{self._current.name}"
 
     def _row(self, endpoint: InferenceEndpoint) -> dict[str, Any]:
-        prices = get_poller(self._client, endpoint.namespace).prices
+        prices = self._catalog_poller().prices
         return endpoint_row(endpoint, prices.price(endpoint) if prices else None)
+
+    def _listed_row(self) -> dict[str, Any] | None:
+        """The endpoint's row as the widgets last listed it, if any lists it."""
+        for poller in pollers_showing(self._client, self._current.namespace):
+            row = poller.state.rows.get(self.endpoint_id)
+            if row is not None:
+                return row
+        return None
 
     @property
     def _catalog_namespace(self) -> str:
@@ -142,9 +156,8 @@ class UpdateEndpointForm(FormWidget):
         self, changes: Mapping[str, Any], page: bool
     ) -> InferenceEndpoint | None:
         current = self._current
-        poller = get_poller(self._client, current.namespace)
         try:
-            row = poller.state.rows.get(self.endpoint_id, self.endpoint)
+            row = self._listed_row() or self.endpoint
             refusal = _actions.refusal("update", [row])
             if refusal is not None:
                 raise SpecError({"status": refusal})
@@ -157,8 +170,9 @@ class UpdateEndpointForm(FormWidget):
                 return None
             raise
         if not kwargs:
-            self._refuse({}, "")
-            self.notice = f"Nothing changed: no update sent to {self.endpoint_id}."
+            with self._writing():
+                self._refuse({}, "")
+                self.notice = f"Nothing changed: no update sent to {self.endpoint_id}."
             return current
 
         self._start("update")
@@ -168,19 +182,20 @@ class UpdateEndpointForm(FormWidget):
             )
         except Exception as exc:
             logger.warning("Updating %s failed: %s", self.endpoint_id, exc)
-            self.error = (
-                f"Could not update {self.endpoint_id}: {describe_error(exc)}. "
-                "Next: refresh, check the values, then apply again."
-            )
+            with self._writing():
+                self.error = (
+                    f"Could not update {self.endpoint_id}: {describe_error(exc)}. "
+                    "Next: refresh, check the values, then apply again."
+                )
             if page:
                 return None
             raise
 
         logger.info("%s: update requested (%s)", self.endpoint_id, ", ".join(kwargs))
-        poller.refresh_now()
+        self._refresh_pollers(current.namespace)
         self._current = endpoint
         summary = ", ".join(f"{key} {value}" for key, value in kwargs.items())
-        with self.hold_sync():
+        with self._writing():
             self.endpoint = self._row(endpoint)
             self.notice = (
                 f"Update sent to {self.endpoint_id} ({summary}); it is "

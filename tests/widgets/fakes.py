@@ -175,10 +175,11 @@ class FakeClient:
         self.calls.append(("list", namespace))
         if self.fail is not None:
             raise self.fail
+        owners = {key: key.split("/")[0] for key in self.raws}
         return [
-            InferenceEndpoint.from_raw(copy.deepcopy(raw), namespace)
+            InferenceEndpoint.from_raw(copy.deepcopy(raw), owners[key])
             for key, raw in self.raws.items()
-            if key.split("/")[0] == namespace
+            if namespace in ("*", owners[key])
         ]
 
     def list_inference_endpoints_hardware(

@@ -17,6 +17,10 @@ def manager(client: FakeClient, **kwargs: object) -> EndpointManager:
     return EndpointManager(client, push=False, **kwargs)  # type: ignore[arg-type]
 
 
+def badge(client: FakeClient, name: str = "embedder") -> StatusBadge:
+    return StatusBadge(name, client, push=False)  # type: ignore[arg-type]
+
+
 def page(widget: object, **content: object) -> None:
     widget._handle_custom_msg(content, [])  # type: ignore[attr-defined]
 
@@ -47,7 +51,7 @@ def test_an_observer_may_refresh_again(client: FakeClient) -> None:
 
 def test_an_observer_may_act_during_a_pull(client: FakeClient) -> None:
     m = manager(client)
-    badge = StatusBadge("chat-llm", client, push=False)  # type: ignore[arg-type]
+    chat = badge(client, "chat-llm")
 
     paused: list[str] = []
 
@@ -62,7 +66,7 @@ def test_an_observer_may_act_during_a_pull(client: FakeClient) -> None:
 
     assert finishes(lambda: page(m, type="pull"))
     assert ("pause", "alice/chat-llm") in client.calls
-    assert badge.status == "paused"
+    assert chat.status == "paused"
 
 
 class ClosesAnother(StatusBadge):
@@ -80,25 +84,24 @@ class ClosesAnother(StatusBadge):
 def test_a_widget_opened_as_the_last_other_closes_still_follows(
     client: FakeClient,
 ) -> None:
-    ClosesAnother.other = StatusBadge("embedder", client, push=False)  # type: ignore[arg-type]
+    ClosesAnother.other = badge(client)
     stopping = ClosesAnother.other._poller
 
-    badge = ClosesAnother("embedder", client, push=False)  # type: ignore[arg-type]
+    opened = ClosesAnother("embedder", client, push=False)  # type: ignore[arg-type]
 
-    assert stopping.stopped and badge._poller is not stopping
-    assert _poller.active_pollers() == [badge._poller]
+    assert stopping.stopped and opened._poller is not stopping
+    assert _poller.active_pollers() == [opened._poller]
     client.set_status("embedder", "initializing")
     client.clock.advance(30)
-    page(badge, type="pull")
-    assert badge.status == "initializing"
+    page(opened, type="pull")
+    assert opened.status == "initializing"
 
 
 def test_a_stopped_poller_takes_no_subscriber(client: FakeClient) -> None:
     poller = _poller.get_poller(client, "alice")  # type: ignore[arg-type]
-    first, second = StatusBadge("embedder", client, push=False), object()  # type: ignore[arg-type]
-    first.close()
+    badge(client).close()
     assert poller.stopped
-    assert poller.subscribe(second) is False  # type: ignore[arg-type]
+    assert poller.subscribe(badge(client)) is False
 
 
 def wait_for_thread(poller: _poller.Poller) -> bool:
@@ -144,3 +147,41 @@ def test_a_widget_used_only_from_python_keeps_following(client: FakeClient) -> N
     assert changed.wait(10)
     assert not m._poller.stopped and len(poller_threads()) == 1
     m.close()
+
+
+def test_every_trait_write_holds_the_sync_lock(client: FakeClient) -> None:
+    m = manager(client)
+    form = m.create_form()
+    unlocked: list[str] = []
+    for widget in (m, form):
+        lock = widget._sync_lock
+
+        def check(change: dict, lock: object = lock) -> None:
+            if not lock._is_owned():  # type: ignore[attr-defined]
+                unlocked.append(change["name"])
+
+        widget.observe(check)
+
+    page(m, type="action", action="pause", names=["alice/chat-llm"])
+    page(m, type="action", action="resume", names=["alice/chat-llm", "alice/nope"])
+    page(m, type="dismiss")
+    page(m, type="refresh")
+    page(m, type="new_endpoint")
+    m.selected = ["embedder"]
+    page(m, type="edit")
+    page(form, type="catalog")
+    page(form, type="create", spec={"name": "-bad"})
+    form.submit(
+        {
+            "name": "fresh",
+            "repository": "gpt2",
+            "accelerator": "cpu",
+            "vendor": "aws",
+            "region": "us-east-1",
+            "instance_type": "intel-icl",
+            "instance_size": "x2",
+        }
+    )
+
+    assert unlocked == []
+    assert m.editor is not None and form.created == "alice/fresh"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from hf_endpoint_widgets import _poller
 from hf_endpoint_widgets._payloads import NAME_PATTERN
 from hf_endpoint_widgets.widgets import CreateEndpointForm, EndpointManager
 from hf_endpoint_widgets.widgets._spec import SpecError, parse_env, validate_spec
@@ -144,3 +145,21 @@ def test_submit_from_python(client: FakeClient) -> None:
         form.submit({**SPEC, "name": "NO"})
     endpoint = form.submit({**SPEC, "accelerator": "gpu"})
     assert endpoint.id == "alice/new-llm"
+
+
+def test_create_from_a_star_manager_refreshes_it_and_no_other(
+    client: FakeClient,
+) -> None:
+    client.add("team-llm", "paused", namespace="acme")
+    manager = EndpointManager(client, namespace="*", push=False)  # type: ignore[arg-type]
+    form = manager.create_form()
+    page(form, type="catalog")
+
+    page(form, type="create", spec={**SPEC, "accelerator": "gpu"})
+
+    assert form.created == "alice/new-llm"
+    assert "alice/new-llm" in [row["id"] for row in manager.endpoints]
+    assert _poller.active_pollers() == [manager._poller]
+    assert client.count("hardware") == 1
+    manager.close()
+    assert _poller.active_pollers() == []

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from hf_endpoint_widgets._poller import active_pollers
 from hf_endpoint_widgets.widgets import EndpointManager, StatusBadge
 
 pytestmark = pytest.mark.sandbox
 
 LIST = "/v2/endpoint/*"
+SPEC_KEYS = ("name", "repository", "vendor", "region", "instance_type", "instance_size")
 
 
 @pytest.fixture
@@ -103,5 +105,11 @@ def test_star_follows_the_user_and_their_organizations(sb) -> None:
     assert form.namespace == sb.namespace
     manager.resume(f"{sb.org}/team-llm")
     assert sb.get("team-llm", sb.org)["status"]["state"] != "paused"
+    page(form, type="catalog")
+    row = form.hardware[0]
+    spec = {"name": "from-star", "repository": "openai-community/gpt2", **row}
+    page(form, type="create", spec={k: spec[k] for k in SPEC_KEYS})
+    assert f"{sb.namespace}/from-star" in [r["id"] for r in manager.endpoints]
+    assert active_pollers() == [manager._poller]
     form.close()
     manager.close()

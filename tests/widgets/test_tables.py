@@ -145,4 +145,5 @@ def test_huggingface_hub_endpoints_fill_every_column(
         2,
     ]
     assert priced.loc[0, "price_per_hour"] == pytest.approx(0.8)
-    assert endpoint_row(hub_endpoint("a")) == endpoint_row(endpoint("a"))  # type: ignore[arg-type]
+    row = endpoint_row(hub_endpoint("a"))  # type: ignore[arg-type]
+    assert row == endpoint_row(endpoint("a"))
