@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -160,7 +161,8 @@ class StatusBadge(PolledWidget):
                     f"{target} (it is {self.status or 'unknown'}). Call wait_for "
                     "again to keep waiting."
                 )
-            self._sleep(refresh_every)
+            left = math.inf if timeout is None else timeout - waited
+            self._sleep(min(refresh_every, left))
             state = self._poller.refresh_now(fast=False)
 
     def _serving(self, endpoint: InferenceEndpoint, target: str) -> bool:

@@ -104,7 +104,7 @@ def test_wait_for_timeout_is_a_timeout_error(client: FakeClient) -> None:
     with pytest.raises(TimeoutError) as info:
         b.wait_for("running", timeout=12, refresh_every=5)
     assert isinstance(info.value, InferenceEndpointTimeoutError)
-    assert naps == [5, 5, 5]
+    assert naps == [5, 5, 2]  # the last nap ends at the timeout
     assert "it is paused" in str(info.value)
 
 
