@@ -219,7 +219,7 @@ class AsyncEndpointsClient(ClientBase):
     ) -> InferenceEndpoint:
         """See :meth:`EndpointsClient.create_inference_endpoint` (same keywords)."""
         api = self._with_token(token)
-        ns, endpoint_name = api._split(name, namespace)
+        ns, endpoint_name = api._split_new(name, namespace)
         body = create_body(endpoint_name, **fields)
         ns = await api._ns(ns)
         return await api._send(api.call_create(ns, endpoint_name, body))

@@ -15,6 +15,7 @@ import httpx2
 from ._config import resolve_api_url, resolve_hub_url, resolve_token
 from ._http import DEFAULT_TIMEOUT, RetryPolicy, build_headers
 from ._models import InferenceEndpoint, InferenceEndpointHardware
+from ._payloads import validate_name
 from ._refs import EndpointLike, endpoint_ref
 from .errors import BadRequestError
 
@@ -130,6 +131,13 @@ class ClientBase:
         self, endpoint: EndpointLike, namespace: str | None
     ) -> tuple[str | None, str]:
         return endpoint_ref(endpoint, namespace or self._namespace)
+
+    def _split_new(self, name: str, namespace: str | None) -> tuple[str | None, str]:
+        """:meth:`_split` for a name to create, checked as typed: a reference
+        ignores surrounding whitespace, a new name may not have any."""
+        if isinstance(name, str):
+            validate_name(name.rpartition("/")[2])
+        return self._split(name, namespace)
 
     # Routes
 

@@ -239,7 +239,7 @@ class EndpointsClient(ClientBase):
             The name is taken in this namespace.
         """
         api = self._with_token(token)
-        ns, endpoint_name = api._split(name, namespace)
+        ns, endpoint_name = api._split_new(name, namespace)
         body = create_body(
             endpoint_name,
             repository=repository,

@@ -12,6 +12,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+# The page checks names with the same pattern, so it keeps the ^...$ that JavaScript
+# reads; Python matches it with fullmatch, as "$" also matches before a final "\n".
 NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$")
 NAME_RULE = "lowercase letters, digits and '-', at most 32 characters"
 ACCELERATORS = ("cpu", "gpu", "neuron")
@@ -73,7 +75,7 @@ def name_problem(name: str) -> str | None:
     >>> name_problem("my-bert-1") is None
     True
     """
-    if NAME_PATTERN.match(name or ""):
+    if NAME_PATTERN.fullmatch(name or ""):
         return None
     return (
         f"{name!r} is not a valid endpoint name: use {NAME_RULE}, starting and "

@@ -7,6 +7,7 @@ import httpx2
 import pytest
 
 from hf_endpoint_widgets import EndpointsClient, InferenceEndpoint, errors
+from hf_endpoint_widgets._payloads import name_problem
 
 from .conftest import FakeClock, mock_only
 from .fake_api import API, HUB, FakeAPI
@@ -169,6 +170,8 @@ def test_update_with_empty_container_args_clears_them(
         ({"name": "Bad_Name"}, "lowercase"),
         ({"name": "x" * 33}, "32"),
         ({"name": "-dash"}, "starting"),
+        ({"name": "abc\n"}, "lowercase"),
+        ({"name": "abc\r\n"}, "lowercase"),
         ({"min_replica": 3, "max_replica": 2}, "min_replica"),
         ({"min_replica": 1, "scale_to_zero_timeout": 15}, "min_replica=0"),
         ({"accelerator": "tpu"}, "cpu, gpu, neuron"),
@@ -206,6 +209,11 @@ def test_invalid_update_sends_nothing(
         client.update_inference_endpoint(name, **kwargs)
 
     assert api.requests == []
+
+
+@pytest.mark.parametrize("name", ["abc\n", "abc\r\n", "ab c", "ab_c", "Abc", ""])
+def test_name_rule_matches_the_whole_name(name: str) -> None:
+    assert name_problem(name) is not None
 
 
 def test_conflict_names_the_endpoint(api: Backend, client: EndpointsClient) -> None:
