@@ -141,7 +141,7 @@ class AsyncEndpointsClient(ClientBase):
                 ) from exc
 
             if response.is_success:
-                return call.parse(response)
+                return call.read(response)
             if call.retry and self._retry.should_retry(attempt, response):
                 await self._backoff(
                     call, attempt, response.status_code, retry_after(response)

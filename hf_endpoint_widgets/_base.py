@@ -13,7 +13,7 @@ from typing import Any, Generic, TypeVar, cast
 import httpx2
 
 from ._config import resolve_api_url, resolve_hub_url, resolve_token
-from ._http import DEFAULT_TIMEOUT, RetryPolicy, build_headers
+from ._http import DEFAULT_TIMEOUT, RetryPolicy, build_headers, unexpected_response
 from ._models import InferenceEndpoint, InferenceEndpointHardware
 from ._payloads import validate_name
 from ._refs import EndpointLike, endpoint_ref
@@ -36,6 +36,17 @@ class Call(Generic[T]):
     parse: Callable[[httpx2.Response], T]
     endpoint: str | None = None
     json: Any = None
+
+    def read(self, response: httpx2.Response) -> T:
+        """The value of a successful response. A body that is not the JSON the
+        route sends raises :class:`UnexpectedResponseError`."""
+        try:
+            return self.parse(response)
+        except (ValueError, TypeError, AttributeError) as exc:
+            error = unexpected_response(
+                response, what=self.what, endpoint=self.endpoint
+            )
+            raise error from exc
 
     @property
     def retry(self) -> bool:

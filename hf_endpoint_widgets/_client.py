@@ -136,7 +136,7 @@ class EndpointsClient(ClientBase):
                 ) from exc
 
             if response.is_success:
-                return call.parse(response)
+                return call.read(response)
             if call.retry and self._retry.should_retry(attempt, response):
                 self._backoff(
                     call, attempt, response.status_code, retry_after(response)

@@ -20,6 +20,7 @@ from .errors import (
     EndpointConnectionError,
     InferenceEndpointHTTPError,
     RequestTimeoutError,
+    UnexpectedResponseError,
     error_for_status,
 )
 
@@ -117,6 +118,21 @@ def error_from_response(
         server_message=server_message(response),
         request_id=request_id(response),
         retry_after=retry_after(response),
+    )
+
+
+def unexpected_response(
+    response: httpx2.Response, *, what: str, endpoint: str | None = None
+) -> UnexpectedResponseError:
+    """The error for a successful response whose body cannot be read."""
+    kind = response.headers.get("content-type", "").split(";")[0] or "no content type"
+    return UnexpectedResponseError(
+        f"Could not {what}: {response.request.url.host} answered HTTP "
+        f"{response.status_code} with {kind}, not the API's JSON. Check that api_url "
+        "and hub_url point to the Inference Endpoints API and the Hub.",
+        endpoint=endpoint,
+        status_code=response.status_code,
+        request_id=request_id(response),
     )
 
 

@@ -74,20 +74,24 @@ class InferenceEndpointType(str, Enum):
 _FRACTION = re.compile(r"\.(\d+)")
 
 
-def parse_datetime(value: str | None) -> datetime | None:
-    """Parse an API timestamp (``Z`` suffix, up to nanoseconds) as aware UTC.
+def parse_datetime(value: Any) -> datetime | None:
+    """Parse an API timestamp (``Z`` suffix, up to nanoseconds) as aware UTC; None
+    when it is missing or unreadable.
 
     Examples
     --------
     >>> parse_datetime("2023-10-26T12:41:53.263078506Z").microsecond
     263078
     """
-    if not value:
+    if not value or not isinstance(value, str):
         return None
     text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), value, count=1)
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)

@@ -8,6 +8,7 @@ Every error has one root, so ``except InferenceEndpointError`` catches them all:
     ├── EndpointNotDeployedError           (no URL yet: nothing to send requests to)
     ├── EndpointConnectionError            (the server could not be reached)
     │   └── RequestTimeoutError            (no answer in time; also the timeout error)
+    ├── UnexpectedResponseError            (a success whose body is not the API's JSON)
     └── InferenceEndpointHTTPError         (the server answered with an error code)
         ├── BadRequestError                400, 422 (also a builtin ValueError)
         ├── AuthenticationError            401, 403
@@ -39,6 +40,7 @@ __all__ = [
     "RateLimitError",
     "RequestTimeoutError",
     "ServerError",
+    "UnexpectedResponseError",
     "error_for_status",
 ]
 
@@ -93,6 +95,11 @@ class EndpointConnectionError(InferenceEndpointError):
 class RequestTimeoutError(InferenceEndpointTimeoutError, EndpointConnectionError):
     """A request got no response in time. It is a builtin ``TimeoutError`` and,
     like other transport failures, an :class:`EndpointConnectionError`."""
+
+
+class UnexpectedResponseError(InferenceEndpointError):
+    """The server answered with success but not with the JSON the API sends: most
+    often ``api_url`` or ``hub_url`` points at something else (a proxy, a page)."""
 
 
 class InferenceEndpointHTTPError(InferenceEndpointError):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import asyncio
+
 import httpx2
 import pytest
 
-from hf_endpoint_widgets import EndpointsClient, errors
+from hf_endpoint_widgets import AsyncEndpointsClient, EndpointsClient, errors
 
 from .conftest import mock_only
 from .fake_api import API, HUB, FakeAPI
@@ -132,3 +134,42 @@ def test_reads_retry_timeouts_then_raise_a_timeout_error(
     with pytest.raises(errors.RequestTimeoutError, match="did not answer in time"):
         client.get_inference_endpoint("alice/my-bert")
     assert len(fake.sent("GET")) == 6
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx2.Response(
+            200, text="<html>Sign in</html>", headers={"x-request-id": "r1"}
+        ),
+        httpx2.Response(200, json=["not", "an", "endpoint"]),
+        httpx2.Response(200),
+    ],
+)
+def test_a_success_that_is_not_json_is_explained(
+    fake: FakeAPI, client: EndpointsClient, response: httpx2.Response
+) -> None:
+    fake.script.append(response)
+
+    with pytest.raises(errors.UnexpectedResponseError) as info:
+        client.get_inference_endpoint("alice/my-bert")
+
+    error = info.value
+    assert error.endpoint == "alice/my-bert" and error.status_code == 200
+    message = str(error)
+    assert "get alice/my-bert" in message and "api_url" in message
+    assert "<html" not in message and "\n" not in message
+    assert len(fake.requests) == 1
+
+
+def test_an_async_success_that_is_not_json_is_explained(fake: FakeAPI) -> None:
+    fake.script.append(httpx2.Response(200, text="maintenance"))
+
+    async def scenario() -> None:
+        async with AsyncEndpointsClient(
+            fake.token, api_url=API, hub_url=HUB, transport=fake.transport()
+        ) as client:
+            await client.list_inference_endpoints("alice")
+
+    with pytest.raises(errors.UnexpectedResponseError, match="list endpoints of alice"):
+        asyncio.run(scenario())

@@ -92,6 +92,16 @@ def test_parse_datetime_is_aware_utc(text: str, micro: int) -> None:
     assert parsed.microsecond == micro
 
 
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-45T00:00:00Z", 1700000000, ""])
+def test_unreadable_timestamps_are_none(text: object) -> None:
+    raw = endpoint_payload()
+    raw["status"]["createdAt"] = text
+
+    endpoint = InferenceEndpoint.from_raw(raw, namespace="alice")
+
+    assert endpoint.created_at is None and endpoint.updated_at is not None
+
+
 def test_repr_has_no_raw_payload_or_secrets() -> None:
     endpoint = InferenceEndpoint.from_raw(endpoint_payload(), namespace="alice")
 
