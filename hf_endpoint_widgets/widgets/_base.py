@@ -39,6 +39,8 @@ FRESH_AGE = 1.0
 #: The next message from the page follows again.
 HEARTBEAT = 6 * SLOW_INTERVAL
 
+_push_warned = threading.Event()
+
 
 def resolve_client(client: EndpointsClient | None) -> EndpointsClient:
     """Return ``client``, or the default client built from the environment."""
@@ -160,6 +162,7 @@ class PolledWidget(MessageWidget):
         self._follow_lock = threading.RLock()
         self._following = False
         self._heard_at: float | None = None
+        self._push_failed = False
         pushing = resolve_push(push)
         self._poller = get_poller(self._client, namespace, push=pushing)
         # A widget opened later than the others must not show their older data.
@@ -239,6 +242,10 @@ class PolledWidget(MessageWidget):
 
     def _handle_page_msg(self, kind: str, content: Mapping[str, Any]) -> None:
         if kind == "pull":
+            if self._push_failed and self.push:
+                with self._writing():
+                    self.push = False
+                    self.send_state()  # what the thread could not send
             self._poller.tick()
             self._sync(self._poller.state)
         elif kind == "refresh":
@@ -254,9 +261,29 @@ class PolledWidget(MessageWidget):
         # Only the push thread ticks without a page asking, so only it checks.
         if pushed and self._unfollow_if_unseen():
             return
-        if pushed and not self.push:
+        if pushed and (self._push_failed or not self.push):
             return
-        self._sync(state)
+        if not pushed:
+            self._sync(state)
+            return
+        try:
+            self._sync(state)
+        except Exception as exc:
+            self._fall_back_to_pull(exc)
+
+    def _fall_back_to_pull(self, exc: Exception) -> None:
+        """Some kernels (ipykernel 7.0) refuse messages sent from other threads:
+        this widget then updates when its page pulls, as on Colab."""
+        self._push_failed = True
+        level = logging.DEBUG if _push_warned.is_set() else logging.WARNING
+        _push_warned.set()
+        logger.log(
+            level,
+            "%s could not update from the poller's thread (%s); it now updates "
+            "when its page pulls. Set HFEW_PUSH=0 to start that way.",
+            self,
+            describe_error(exc),
+        )
 
     def _sync(self, state: PollState) -> None:
         if self._closed:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
+from typing import Any
+
+import comm
+import pytest
 
 from hf_endpoint_widgets import _poller
-from hf_endpoint_widgets.widgets import EndpointManager, StatusBadge
+from hf_endpoint_widgets.widgets import EndpointManager, StatusBadge, _base
 from hf_endpoint_widgets.widgets._base import HEARTBEAT
 
-from .conftest import poller_threads
-from .fakes import FakeClient
+from .conftest import poller_threads, updates
+from .fakes import FakeClient, RecordingComm
 
 
 def manager(client: FakeClient, **kwargs: object) -> EndpointManager:
@@ -185,3 +190,37 @@ def test_every_trait_write_holds_the_sync_lock(client: FakeClient) -> None:
 
     assert unlocked == []
     assert m.editor is not None and form.created == "alice/fresh"
+
+
+class MainThreadComm(RecordingComm):
+    """A comm that, like ipykernel 7.0, refuses messages sent from other threads."""
+
+    refused = threading.Event()
+
+    def publish_msg(self, msg_type: str, data: Any = None, *a: Any, **k: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            MainThreadComm.refused.set()
+            raise RuntimeError("cannot send from this thread")
+        super().publish_msg(msg_type, data, *a, **k)
+
+
+def test_a_kernel_refusing_thread_messages_turns_the_widget_to_pull(
+    client: FakeClient, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    monkeypatch.setattr(comm, "create_comm", MainThreadComm)
+    _base._push_warned.clear()
+    m = EndpointManager(client, push=True)  # type: ignore[arg-type]
+
+    client.set_status("embedder", "initializing")
+    client.clock.advance(30)
+    with caplog.at_level(logging.WARNING, logger="hf_endpoint_widgets.widgets._base"):
+        m._poller._wake.set()
+        assert MainThreadComm.refused.wait(10)
+        m._poller.stop()  # joins the thread, done with its refresh
+    assert "could not update from the poller's thread" in caplog.text
+
+    page(m, type="pull")
+    last = updates(m)[-1]
+    assert last["push"] is False
+    statuses = {row["id"]: row["status"] for row in last["endpoints"]}
+    assert statuses["alice/embedder"] == "initializing"
