@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ._payloads import validate_update_scaling
 from .errors import (
     EndpointNotDeployedError,
     InferenceEndpointFailedError,
@@ -34,6 +35,8 @@ class EndpointLifecycleMixin:
     url: str | None
     message: str | None
     health_route: str
+    min_replica: int | None
+    max_replica: int | None
     raw: dict[str, Any]
     _client: EndpointsClient | None
 
@@ -63,7 +66,13 @@ class EndpointLifecycleMixin:
         )
 
     def update(self, **fields: Any) -> Self:
-        """Change the given fields (see ``update_inference_endpoint``)."""
+        """Change the given fields (see ``update_inference_endpoint``).
+
+        The scaling is also checked against this endpoint's current replicas (as
+        last fetched), so ``update(scale_to_zero_timeout=15)`` with
+        ``min_replica=1`` raises ``ValueError`` and sends nothing.
+        """
+        validate_update_scaling(self.id, fields, self.min_replica, self.max_replica)
         api = self._api()
         new = api.update_inference_endpoint(
             self.name, namespace=self.namespace, **fields

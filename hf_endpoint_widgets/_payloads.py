@@ -123,6 +123,23 @@ def validate_scaling(
             )
 
 
+def validate_update_scaling(
+    name: str,
+    fields: Mapping[str, Any],
+    min_replica: int | None,
+    max_replica: int | None,
+) -> None:
+    """Check an update's scaling against the endpoint's current replica bounds,
+    each None when unknown (a paused endpoint's maximum of 0 counts as unknown)."""
+    low, high = fields.get("min_replica"), fields.get("max_replica")
+    validate_scaling(
+        name,
+        min_replica if low is None else low,
+        (max_replica or None) if high is None else high,
+        fields.get("scale_to_zero_timeout"),
+    )
+
+
 def _choice(name: str, label: str, value: str | None, allowed: Sequence[str]) -> None:
     if value is not None and value not in allowed:
         raise ValueError(

@@ -11,7 +11,7 @@ from hf_endpoint_widgets._payloads import name_problem
 
 from .conftest import FakeClock, mock_only
 from .fake_api import API, HUB, FakeAPI
-from .payloads import CREATE_ARGS
+from .payloads import CREATE_ARGS, endpoint_payload
 from .sandbox_api import SandboxAPI
 
 Backend = FakeAPI | SandboxAPI
@@ -345,6 +345,48 @@ def test_endpoint_objects_act_through_their_client(
     assert isinstance(endpoint.fetch(), InferenceEndpoint)
     endpoint.delete()
     assert not api.has("alice", "my-bert")
+
+
+def with_scaling(client: EndpointsClient, **scaling: int) -> InferenceEndpoint:
+    raw = endpoint_payload()
+    raw["compute"]["scaling"] = scaling
+    return InferenceEndpoint.from_raw(raw, namespace="alice", client=client)
+
+
+@pytest.mark.parametrize(
+    ("scaling", "fields", "rule"),
+    [
+        ({"minReplica": 1}, {"scale_to_zero_timeout": 15}, "min_replica=0 .got 1"),
+        ({"maxReplica": 2}, {"min_replica": 3}, r"min_replica \(3\).*\(2\)"),
+        ({"minReplica": 2, "maxReplica": 4}, {"max_replica": 1}, r"\(2\).*\(1\)"),
+    ],
+)
+def test_endpoint_update_is_checked_against_its_replicas(
+    api: Backend, client: EndpointsClient, scaling: dict, fields: dict, rule: str
+) -> None:
+    endpoint = with_scaling(client, **scaling)
+
+    with pytest.raises(ValueError, match=f"alice/my-bert: .*{rule}"):
+        endpoint.update(**fields)
+
+    assert api.requests == []
+
+
+@pytest.mark.parametrize(
+    ("scaling", "fields"),
+    [
+        ({"minReplica": 1, "maxReplica": 2}, {"min_replica": 0, "max_replica": 3}),
+        ({"minReplica": 1}, {"min_replica": 0, "scale_to_zero_timeout": 15}),
+        ({"maxReplica": 0}, {"min_replica": 1}),
+        ({}, {"max_replica": 3}),
+    ],
+)
+def test_endpoint_update_within_its_replicas_is_sent(
+    api: Backend, client: EndpointsClient, scaling: dict, fields: dict
+) -> None:
+    with_scaling(client, **scaling).update(**fields)
+
+    assert len(api.sent("PUT")) == 1
 
 
 def test_accepts_huggingface_hub_endpoint_objects(
