@@ -291,17 +291,32 @@ def test_reads_give_up_after_max_retries(
     assert max(clock.sleeps) <= 8.0
 
 
-@pytest.mark.parametrize("failure", ["503", "drop"])
+@pytest.mark.parametrize("failure", ["503", "drop", "429"])
+@pytest.mark.parametrize(
+    ("method", "verb", "fields"),
+    [
+        ("pause_inference_endpoint", "POST", {}),
+        ("update_inference_endpoint", "PUT", {"max_replica": 3}),
+        ("delete_inference_endpoint", "DELETE", {}),
+    ],
+)
 def test_lifecycle_calls_are_never_retried(
-    api: Backend, client: EndpointsClient, clock: FakeClock, failure: str
+    api: Backend,
+    client: EndpointsClient,
+    clock: FakeClock,
+    failure: str,
+    method: str,
+    verb: str,
+    fields: dict,
 ) -> None:
-    api.fail(failure)
+    api.fail(failure, retry_after=1)
 
     with pytest.raises(errors.InferenceEndpointError):
-        client.pause_inference_endpoint("my-bert", namespace="alice")
+        getattr(client, method)("my-bert", namespace="alice", **fields)
 
-    assert len(api.sent("POST")) == 1
+    assert len(api.sent(verb)) == 1
     assert clock.sleeps == []
+    assert api.has("alice", "my-bert")
 
 
 def test_token_never_in_repr_or_logs(

@@ -15,22 +15,24 @@ pytestmark = mock_only
 
 
 @pytest.mark.parametrize(
-    ("code", "cls"),
+    ("code", "cls", "hint"),
     [
-        (400, errors.BadRequestError),
-        (401, errors.AuthenticationError),
-        (403, errors.AuthenticationError),
-        (404, errors.NotFoundError),
-        (409, errors.ConflictError),
-        (422, errors.BadRequestError),
-        (429, errors.RateLimitError),
-        (500, errors.ServerError),
-        (502, errors.ServerError),
-        (503, errors.ServerError),
-        (418, errors.InferenceEndpointHTTPError),
+        (400, errors.BadRequestError, "Fix the arguments named"),
+        (401, errors.AuthenticationError, "Set HF_TOKEN"),
+        (403, errors.AuthenticationError, "may manage Inference Endpoints"),
+        (404, errors.NotFoundError, "list_inference_endpoints()"),
+        (409, errors.ConflictError, "Pick another name"),
+        (422, errors.BadRequestError, "Fix the arguments named"),
+        (429, errors.RateLimitError, "Wait 3 s, then try again."),
+        (500, errors.ServerError, "on the server's side"),
+        (502, errors.ServerError, "on the server's side"),
+        (503, errors.ServerError, "try again in a moment"),
+        (418, errors.InferenceEndpointHTTPError, "Check the request"),
     ],
 )
-def test_status_codes_map_to_errors(fake: FakeAPI, code: int, cls: type) -> None:
+def test_status_codes_map_to_errors(
+    fake: FakeAPI, code: int, cls: type, hint: str
+) -> None:
     response = httpx2.Response(
         code,
         json={"error": "something specific"},
@@ -58,6 +60,7 @@ def test_status_codes_map_to_errors(fake: FakeAPI, code: int, cls: type) -> None
     message = str(error)
     assert "alice/my-bert" in message and "something specific" in message
     assert "req-42" in message and "\n" not in message
+    assert hint in message.partition("req-42]. ")[2]
     assert fake.token not in message
     if cls is errors.RateLimitError:
         assert error.retry_after == 3.0
