@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx2
 import pytest
@@ -146,3 +147,43 @@ def test_the_sync_twin_keeps_retries_and_clock(fake: FakeAPI, clock: FakeClock) 
     with pytest.raises(errors.ServerError):
         endpoint.fetch()
     assert clock.sleeps == [5, 5]
+
+
+def test_async_update_and_scale_to_zero(fake: FakeAPI) -> None:
+    async def scenario():
+        async with make(fake, []) as client:
+            updated = await client.update_inference_endpoint(
+                "alice/my-bert", max_replica=4
+            )
+            scaled = await client.scale_to_zero_inference_endpoint("alice/my-bert")
+            return updated, scaled
+
+    updated, scaled = run(scenario())
+
+    assert (updated.status, scaled.status) == ("updating", "scaledToZero")
+    put = fake.sent("PUT")[0]
+    assert json.loads(put.content) == {"compute": {"scaling": {"maxReplica": 4}}}
+    assert fake.sent("POST")[0].url.path == "/v2/endpoint/alice/my-bert/scale-to-zero"
+
+
+def test_async_reads_retry_connection_errors_and_actions_do_not(
+    fake: FakeAPI,
+) -> None:
+    sleeps: list[float] = []
+    fake.fail("drop", count=2)
+
+    async def scenario():
+        async with make(fake, sleeps) as client:
+            endpoint = await client.get_inference_endpoint("alice/my-bert")
+            fake.fail("drop")
+            with pytest.raises(errors.EndpointConnectionError, match="api.test"):
+                await client.pause_inference_endpoint("alice/my-bert")
+            fake.fail("drop", count=4)
+            with pytest.raises(errors.EndpointConnectionError):
+                await client.get_inference_endpoint("alice/my-bert")
+            return endpoint
+
+    assert run(scenario()).status == "running"
+    assert len(sleeps) == 2 + 3
+    assert len(fake.sent("POST")) == 1
+    assert len(fake.sent("GET")) == 3 + 4

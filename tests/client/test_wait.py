@@ -157,3 +157,34 @@ def test_on_wait_sees_the_seconds_waited(
         endpoint.wait(timeout=10, refresh_every=4, on_wait=seen.append)
 
     assert seen == [0, 4, 8, 10]
+
+
+@pytest.mark.parametrize("state", ["scaledToZero", "paused", "building"])
+def test_states_that_do_not_move_on_their_own_poll_until_timeout(
+    fake: FakeAPI, client: EndpointsClient, clock: FakeClock, state: str
+) -> None:
+    fake.add("alice", "my-bert", state)
+    endpoint = client.get_inference_endpoint("alice/my-bert")
+
+    with pytest.raises(errors.InferenceEndpointTimeoutError, match=state):
+        endpoint.wait(timeout=12, refresh_every=5)
+
+    assert clock.sleeps == [5, 5, 2]
+    assert len(fake.sent("GET")) == 1 + 3
+    assert health_requests(fake) == []
+
+
+def test_a_fetch_that_fails_once_is_retried_and_waiting_goes_on(
+    fake: FakeAPI, client: EndpointsClient, clock: FakeClock
+) -> None:
+    fake.add("alice", "my-bert", "initializing")
+    endpoint = client.get_inference_endpoint("my-bert")
+    fake.add("alice", "my-bert", "running")
+    fake.fail("503")
+    fake.fail("drop")
+
+    endpoint.wait(timeout=60, refresh_every=5)
+
+    assert endpoint.status == "running"
+    assert clock.sleeps[0] == 5 and len(clock.sleeps) == 3
+    assert len(health_requests(fake)) == 1
