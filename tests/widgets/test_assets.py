@@ -68,7 +68,8 @@ def test_css_classes_are_prefixed_and_colours_come_from_jupyter() -> None:
 def test_test_ids_are_prefixed() -> None:
     for name in MODULES:
         text = (JS / name).read_text()
-        ids = re.findall(r'testid = [`"]([^`"]+)[`"]', text)
+        ids = re.findall(r'(?:testid = |hook\()[`"]([^`"]+)[`"]', text)
+        ids += re.findall(r'button\([^()]*, [`"]([^`"]+)[`"]\)', text)
         assert ids and all(i.startswith("hfew-") for i in ids), name
 
 
