@@ -12,6 +12,7 @@ dropped connections are retried (honouring ``Retry-After``), unlike lifecycle ca
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import queue
 import threading
@@ -134,6 +135,7 @@ class _Engine:
         self.rows: list[BatchRow | None] = [None] * len(self.inputs)
         self.finished: queue.SimpleQueue[int] = queue.SimpleQueue()
         self.on_result: ResultCallback | None = None
+        self.callback_failed = False
 
     async def run(self) -> None:
         """Send every request; rows fill in as answers arrive."""
@@ -160,8 +162,27 @@ class _Engine:
             row = await self._one(http, self.inputs[position])
             self.rows[position] = row
             self.finished.put(position)
-            if self.on_result is not None:
-                self.on_result(position, row)
+            self.report(self.on_result, position, row)
+
+    def report(
+        self, on_result: ResultCallback | None, position: int, row: BatchRow
+    ) -> None:
+        """Call ``on_result``; a callback that fails is logged once, and the batch
+        goes on (an interrupt still stops it)."""
+        if on_result is None:
+            return
+        try:
+            on_result(position, row)
+        except Exception as exc:
+            if not self.callback_failed:
+                logger.warning(
+                    "on_result raised %s for row %s: %s (the batch goes on; later "
+                    "failures of the callback are not logged)",
+                    type(exc).__name__,
+                    position,
+                    exc,
+                )
+            self.callback_failed = True
 
     def _request(self, item: Any) -> dict[str, Any]:
         built = self.payload(item) if self.payload is not None else item
@@ -177,11 +198,15 @@ class _Engine:
         row = BatchRow(input=item)
         start = time.perf_counter()
         try:
-            request = self._request(item)
-        except Exception as exc:  # a bad item is that row's error, not the batch's
-            row.error = f"{type(exc).__name__}: {exc}"
-            return row
+            await self._send(http, item, row)
+        except Exception as exc:  # a bad item or an odd answer is that row's error
+            row.output = None
+            row.error = row.error or _error_text(exc)
+        row.elapsed_s = time.perf_counter() - start
+        return row
 
+    async def _send(self, http: httpx2.AsyncClient, item: Any, row: BatchRow) -> None:
+        request = self._request(item)
         while True:
             row.attempts += 1
             try:
@@ -191,21 +216,21 @@ class _Engine:
                     await asyncio.sleep(self.retry.delay(row.attempts))
                     continue
                 row.error = f"connection failed ({type(exc).__name__})"
-                break
+                return
 
             row.status_code = response.status_code
             if response.is_success:
-                row.output = parse_body(response)
-                break
+                try:
+                    row.output = parse_body(response)
+                except ValueError as exc:
+                    row.error = f"HTTP {response.status_code}, but {_error_text(exc)}"
+                return
             if self.retry.should_retry(row.attempts, response):
                 hint = retry_after(response)
                 await asyncio.sleep(self.retry.delay(row.attempts, hint))
                 continue
             row.error = _describe(response, self.endpoint)
-            break
-
-        row.elapsed_s = time.perf_counter() - start
-        return row
+            return
 
     def drain(self, on_result: ResultCallback | None, bar: Any) -> None:
         """Report the rows finished since the last call (on the calling thread)."""
@@ -217,16 +242,18 @@ class _Engine:
                 break
             count += 1
             row = self.rows[position]
-            if on_result is not None and row is not None:
-                on_result(position, row)
+            if row is not None:
+                self.report(on_result, position, row)
         if bar is not None and count:
             bar.update(count)
 
-    def frame(self, index: pd.Index | None) -> pd.DataFrame:
+    def frame(
+        self, index: pd.Index | None, unfinished: str = CANCELLED
+    ) -> pd.DataFrame:
         """Every row, in input order, on the input's index; unfinished rows say
-        ``cancelled``."""
+        ``unfinished`` (``cancelled``)."""
         rows = [
-            row or BatchRow(input=item, error=CANCELLED)
+            row or BatchRow(input=item, error=unfinished)
             for row, item in zip(self.rows, self.inputs, strict=True)
         ]
         index = pd.RangeIndex(len(rows)) if index is None else index
@@ -260,6 +287,12 @@ def _kind(data: bytes) -> str:
         if data.startswith(head):
             return kind
     return "application/octet-stream"
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"the body is not valid JSON ({exc})"
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}".rstrip(": ")
 
 
 def _describe(response: httpx2.Response, endpoint: str) -> str:
@@ -333,7 +366,8 @@ def run_batch(
     on_result : callable, optional
         ``on_result(position, row)``, called on the calling thread as rows finish.
         If it (or the user) raises ``KeyboardInterrupt``, the batch stops and the
-        rows that finished are returned; the others say ``cancelled``.
+        rows that finished are returned; the others say ``cancelled``. Any other
+        error it raises is logged once and the batch goes on.
     description : str, optional
         Label of the progress bar.
     """
@@ -358,20 +392,48 @@ def run_batch(
     threading.Thread(target=work, name="hfew-batch", daemon=True).start()
     bar = _progress_bar(len(values), progress, description or engine.endpoint)
     try:
-        while not done.wait(POLL_INTERVAL):
-            engine.drain(on_result, bar)
-        engine.drain(on_result, bar)
-    except KeyboardInterrupt:
-        logger.warning("Batch interrupted: returning the rows that finished.")
-        _cancel(loop, task)
-        done.wait()
+        stopped = _wait(engine, done, on_result, bar, lambda: _cancel(loop, task))
     finally:
+        if not done.is_set():  # an error other than an interrupt: stop the work
+            _cancel(loop, task)
         if bar is not None:
             bar.close()
 
-    if failure:
-        raise failure[0]
+    if failure and not stopped:
+        if not any(engine.rows):
+            raise failure[0]
+        logger.error("The batch stopped early: %s", _error_text(failure[0]))
+        return engine.frame(index, unfinished=f"not sent: {_error_text(failure[0])}")
     return engine.frame(index)
+
+
+def _wait(
+    engine: _Engine,
+    done: threading.Event,
+    on_result: ResultCallback | None,
+    bar: Any,
+    cancel: Callable[[], None],
+) -> bool:
+    """Report rows until the work is done; return whether it was interrupted.
+
+    After the first interrupt the work is cancelled and waited for: further
+    interrupts only repeat that, so the rows that finished are never lost.
+    """
+    stopped = False
+    while True:
+        try:
+            finished = done.wait(POLL_INTERVAL)
+            if not stopped:
+                engine.drain(on_result, bar)
+            if finished:
+                return stopped
+        except KeyboardInterrupt:
+            if stopped:
+                logger.warning("Still stopping the batch: waiting for its requests.")
+            else:
+                logger.warning("Batch interrupted: returning the rows that finished.")
+            stopped = True
+            cancel()
 
 
 def _cancel(loop: asyncio.AbstractEventLoop, task: asyncio.Task[None]) -> None:

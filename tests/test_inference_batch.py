@@ -188,3 +188,75 @@ def test_invalid_arguments():
         client.batch(["x"], concurrency=0, progress=False)
     with pytest.raises(TypeError, match="list of items"):
         client.batch("just one", progress=False)
+
+
+def test_odd_answers_are_errors_in_their_own_rows():
+    def app(request: httpx2.Request) -> httpx2.Response:
+        item = json.loads(request.content)["inputs"]
+        if item == "malformed":
+            return httpx2.Response(
+                200, content=b"{not json", headers={"content-type": "application/json"}
+            )
+        if item == "undecodable":
+            return httpx2.Response(
+                200,
+                content=b"\x00 not gzip at all",
+                headers={
+                    "content-type": "application/json",
+                    "content-encoding": "gzip",
+                },
+            )
+        return httpx2.Response(200, json=[{"label": item, "score": 1.0}])
+
+    client = InferenceClient(URL, token=False, transport=httpx2.MockTransport(app))
+
+    frame = client.batch(["a", "malformed", "b", "undecodable", "c"], progress=False)
+
+    assert frame["input"].tolist() == ["a", "malformed", "b", "undecodable", "c"]
+    assert frame.loc[[0, 2, 4], "error"].isna().all()
+    assert frame.loc[1, "status_code"] == 200
+    assert frame.loc[1, "error"].startswith("HTTP 200, but the body is not valid JSON")
+    assert frame.loc[3, "error"].startswith("DecodingError: ")
+    assert frame.loc[[1, 3], "output"].isna().all()
+
+
+def test_a_failing_callback_loses_no_row(caplog):
+    client = InferenceClient(
+        URL, token=False, transport=httpx2.MockTransport(FlakyApp())
+    )
+
+    def on_result(position, row):
+        raise ValueError("a bug in the callback")
+
+    frame = client.batch(_items(12), concurrency=3, on_result=on_result, progress=False)
+
+    assert frame["input"].tolist() == _items(12) and frame["error"].isna().all()
+    warnings = [r for r in caplog.records if "on_result raised" in r.getMessage()]
+    assert len(warnings) == 1 and "a bug in the callback" in warnings[0].getMessage()
+
+
+def test_a_failing_callback_of_the_async_batch_loses_no_row():
+    client = AsyncInferenceClient(
+        URL, token=False, transport=httpx2.MockTransport(FlakyApp())
+    )
+
+    def on_result(position, row):
+        raise RuntimeError("oops")
+
+    frame = asyncio.run(client.batch(_items(6), on_result=on_result))
+
+    assert frame["error"].isna().all() and len(frame) == 6
+
+
+def test_the_timeout_is_passed_to_each_request():
+    seen: list[dict] = []
+
+    def app(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx2.Response(200, json={})
+
+    client = InferenceClient(URL, token=False, transport=httpx2.MockTransport(app))
+
+    client.batch(["x", "y"], timeout=12.5, progress=False)
+
+    assert [timeout["read"] for timeout in seen] == [12.5, 12.5]
