@@ -18,7 +18,11 @@ import httpx2
 from ._config import resolve_token
 from ._http import RetryPolicy, build_headers, connection_error, error_from_response
 from ._http import retry_after as retry_after_header
-from .errors import InferenceEndpointError, InferenceEndpointTimeoutError
+from .errors import (
+    InferenceEndpointError,
+    InferenceEndpointHTTPError,
+    InferenceEndpointTimeoutError,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -294,6 +298,20 @@ class InferenceClient(_InferenceBase):
                 on_wait(self.clock() - start, delay)
             self.sleep(delay)
 
+    def wake(self, *, wake_timeout: float, on_wait: WaitCallback | None = None) -> None:
+        """Wake a scaled-to-zero endpoint without a payload of the caller's.
+
+        POST an empty JSON object as :meth:`request` does with ``wake_timeout``,
+        until a replica answers. Any answer but a 503 means it is awake, so a 4xx
+        for the empty payload is fine; 401 and 403 raise.
+        """
+        try:
+            self.request({}, wake_timeout=wake_timeout, on_wait=on_wait)
+        except InferenceEndpointHTTPError as exc:
+            if exc.status_code in (401, 403):
+                raise
+            logger.debug("%s is awake (HTTP %s)", self._label, exc.status_code)
+
     def post(
         self,
         json: Any = None,
@@ -378,8 +396,7 @@ class InferenceClient(_InferenceBase):
             items,
             concurrency=concurrency,
             transport=transport,
-            **self._batch_setup(),
-            **options,
+            **{**self._batch_setup(), **options},
         )
 
 
@@ -534,6 +551,5 @@ class AsyncInferenceClient(_InferenceBase):
             items,
             concurrency=concurrency,
             transport=self._transport,
-            **self._batch_setup(),
-            **options,
+            **{**self._batch_setup(), **options},
         )
