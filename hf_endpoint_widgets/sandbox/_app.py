@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -14,6 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ._backend import Account, Backend
+from ._body import loads
 from ._catalog import providers_payload
 from ._deployed import deployed_endpoint
 from ._errors import ApiError, parse_error
@@ -40,8 +40,8 @@ def _auth(request: Request, *, namespace: bool = True) -> tuple[Backend, Account
 async def _json_body(request: Request) -> Any:
     body = await request.body()
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return loads(body)
+    except ValueError as exc:
         raise parse_error(str(exc)) from None
 
 

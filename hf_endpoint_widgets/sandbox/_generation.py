@@ -153,6 +153,23 @@ def generate_events(
         }
 
 
+def _content_text(content: Any) -> str:
+    """The text of a message ``content``: a string or a list of typed parts."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    if not isinstance(content, list):
+        raise validation_error("`content` must be a string or a list of parts")
+    texts = []
+    for part in content:
+        if not isinstance(part, dict):
+            raise validation_error("each `content` part must be an object")
+        text = part.get("text", "")
+        if not isinstance(text, str):
+            raise validation_error("the `text` of a `content` part must be a string")
+        texts.append(text)
+    return " ".join(texts)
+
+
 def prompt_of_messages(messages: Any) -> str:
     """Flatten OpenAI-style ``messages`` into one prompt string.
 
@@ -167,12 +184,7 @@ def prompt_of_messages(messages: Any) -> str:
     for message in messages:
         if not isinstance(message, dict) or "role" not in message:
             raise validation_error("each message needs a `role` and a `content`")
-        content = message.get("content") or ""
-        if isinstance(content, list):
-            content = " ".join(
-                part.get("text", "") for part in content if isinstance(part, dict)
-            )
-        lines.append(f"{message['role']}: {content}")
+        lines.append(f"{message['role']}: {_content_text(message.get('content'))}")
     return "\n".join(lines)
 
 

@@ -170,7 +170,8 @@ def zero_shot_classification(
     labels = parameters.get("candidate_labels")
     if isinstance(labels, str):
         labels = [label.strip() for label in labels.split(",") if label.strip()]
-    if not labels or not all(isinstance(label, str) for label in labels):
+    valid = isinstance(labels, list) and all(isinstance(x, str) for x in labels)
+    if not labels or not valid:
         raise _bad_input(
             "The `candidate_labels` parameter is required: a list of labels"
         )
@@ -218,11 +219,12 @@ def question_answering(question: str, context: str, repository: str) -> dict[str
     asked = {w.lower() for w, _s, _e in words_of(question)} - _STOPWORDS
     best, best_overlap = None, -1
     for match in re.finditer(r"[^.!?]+[.!?]?", context):
-        overlap = len(asked & {w.lower() for w, _s, _e in words_of(match.group())})
-        if overlap > best_overlap and match.group().strip():
+        found = words_of(match.group())
+        overlap = len(asked & {w.lower() for w, _s, _e in found})
+        if found and overlap > best_overlap:
             best, best_overlap = match, overlap
     if best is None:
-        raise _bad_input("`context` must contain some text")
+        raise _bad_input("`context` must contain some words")
     words = [
         (word, best.start() + start, best.start() + end)
         for word, start, end in words_of(best.group())

@@ -33,6 +33,7 @@ IMAGE_VARIANTS = (
     "vLLMNeuron",
 )
 _REQ, _OPT, _NULL = 1, 2, 4
+_I32_MIN, _I32_MAX = -(2**31), 2**31 - 1
 _STR_MAP = "str-map"
 _STR_LIST = "str-list"
 # Leaves that a PUT replaces as a whole instead of merging key by key.
@@ -137,6 +138,10 @@ def _check_value(kind: Any, value: Any, where: str) -> None:
             raise shape_error(
                 f"{where}: invalid type: {_describe(value)}, expected {kind.__name__}"
             )
+        if kind is int and not _I32_MIN <= value <= _I32_MAX:
+            raise shape_error(
+                f"{where}: invalid value: {_describe(value)}, expected i32"
+            )
 
 
 def _check(schema: _Schema, data: dict[str, Any], path: str, *, partial: bool) -> None:
@@ -215,12 +220,25 @@ def check_body(body: Any, *, partial: bool) -> dict[str, Any]:
 def merge_update(spec: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
     """Deep-merge a PUT body into a copy of ``spec`` (the real API merges)."""
     merged = copy.deepcopy(spec)
-    model = body.get("model") or {}
+    patch = _known(_SCHEMA, body)
+    model = patch.get("model") or {}
     if "repository" in model and "revision" not in model:
         merged["model"]["revision"] = None
-    _merge(merged, copy.deepcopy(body), "")
+    _merge(merged, copy.deepcopy(patch), "")
     merged["name"] = spec["name"]
     return merged
+
+
+def _known(schema: _Schema, data: dict[str, Any]) -> dict[str, Any]:
+    """Drop the keys the schema does not know, as the API ignores them."""
+    kept = {}
+    for key, value in data.items():
+        if key not in schema:
+            continue
+        kind = schema[key][0]
+        nested = isinstance(kind, dict) and isinstance(value, dict)
+        kept[key] = _known(kind, value) if nested else value
+    return kept
 
 
 def _merge(target: dict[str, Any], patch: dict[str, Any], path: str) -> None:

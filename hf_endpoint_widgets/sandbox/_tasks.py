@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from . import _nlp
+from ._body import loads
 from ._errors import ApiError
 from ._generation import GENERATIVE_TASKS
 from ._png import picture
@@ -97,8 +97,8 @@ def _bad(message: str) -> ApiError:
 def parse_object(body: bytes) -> dict[str, Any]:
     """Parse a JSON object body, or raise a 400 ``ApiError``."""
     try:
-        payload = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
+        payload = loads(body or b"null")
+    except ValueError as exc:
         raise _bad(f"Malformed JSON body: {exc}") from None
     if not isinstance(payload, dict):
         raise _bad("The body must be a JSON object")

@@ -281,6 +281,12 @@ def test_text_to_image_is_a_real_png(api: httpx2.Client, sb: Sandbox) -> None:
         ("feature-extraction", b'{"inputs": {"source_sentence": 1}}'),
         ("text-to-image", b'{"inputs": "x", "parameters": {"width": 5000}}'),
         ("image-classification", b'{"inputs": "!!not base64!!"}'),
+        (
+            "zero-shot-classification",
+            b'{"inputs": "x", "parameters": {"candidate_labels": 5}}',
+        ),
+        ("question-answering", b'{"inputs": {"question": "Who?", "context": " - "}}'),
+        ("text-classification", b"[" * 100_000),
     ],
 )
 def test_malformed_payloads_get_4xx(
@@ -296,9 +302,13 @@ def test_malformed_payloads_get_4xx(
 
 def test_chat_needs_messages(api: httpx2.Client, sb: Sandbox) -> None:
     url = _url(sb, "text-generation")
+    parts = [{"role": "user", "content": [{"type": "text", "text": None}]}]
 
     response = api.post(f"{url}/v1/chat/completions", json={"messages": []})
     assert response.status_code == 422
+    response = api.post(f"{url}/v1/chat/completions", json={"messages": parts})
+    assert response.status_code == 422
+    assert "`text` of a `content` part" in response.json()["error"]
 
 
 def test_inference_auth(
