@@ -9,7 +9,7 @@ from typing import Any
 
 from ._catalog import find_compute
 from ._errors import ApiError, parse_error, shape_error
-from ._tasks import guess_task
+from ._tasks import TASK_NAMES, guess_task
 
 __all__ = ["build_spec", "check_body", "merge_update"]
 
@@ -76,7 +76,7 @@ _SCHEMA: _Schema = {
             "framework": (str, _REQ),
             "image": ("image", _REQ),
             "revision": (str, _OPT | _NULL),
-            "task": (str, _OPT),
+            "task": (TASK_NAMES, _OPT),
             "env": (_STR_MAP, _OPT),
             "secrets": (_STR_MAP, _OPT),
             "command": (_STR_LIST, _OPT),
@@ -285,6 +285,8 @@ def build_spec(data: dict[str, Any]) -> dict[str, Any]:
     measure = scaling.get("measure") or {"hardwareUsage": None}
     image = model["image"]
     health_route = next(iter(image.values())).get("healthRoute")
+    if not isinstance(health_route, str):
+        health_route = "/health"
     repository = model["repository"]
     # The real API resolves a missing revision to the head commit of the repository.
     revision = model.get("revision") or hashlib.sha1(repository.encode()).hexdigest()
@@ -293,7 +295,8 @@ def build_spec(data: dict[str, Any]) -> dict[str, Any]:
         "type": data["type"],
         "accountId": data.get("accountId"),
         "provider": {"vendor": row.vendor, "region": row.region},
-        "healthRoute": health_route if isinstance(health_route, str) else "/health",
+        # Clients probe `{url}/{healthRoute without its leading "/"}`.
+        "healthRoute": "/" + health_route.lstrip("/"),
         "compute": {
             "id": row.id,
             "accelerator": row.accelerator,

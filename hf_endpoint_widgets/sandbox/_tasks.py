@@ -19,6 +19,7 @@ from ._text import SENTENCES, cosine, embed, ranked_scores, rng
 __all__ = [
     "DEFAULT_REPOSITORIES",
     "TASKS",
+    "TASK_NAMES",
     "TaskResult",
     "guess_task",
     "parse_json",
@@ -197,6 +198,17 @@ _JSON_TASKS: dict[str, Callable[[Any, dict[str, Any], str], Any]] = {
     "text-to-image": _text_to_image,
 }
 TASKS = (*GENERATIVE_TASKS, *_JSON_TASKS, *_BINARY_TASKS)
+# The API's enum of `model.task`, plus what the sandbox serves (nothing more today).
+_API_TASKS = (
+    "text-classification", "zero-shot-classification", "token-classification",
+    "question-answering", "fill-mask", "summarization", "translation",
+    "text2text-generation", "text-generation", "feature-extraction",
+    "image-classification", "automatic-speech-recognition", "audio-classification",
+    "object-detection", "image-segmentation", "table-question-answering",
+    "conversational", "sentence-similarity", "sentence-embeddings",
+    "sentence-ranking", "text-to-image", "custom",
+)  # fmt: skip
+TASK_NAMES = tuple(dict.fromkeys((*_API_TASKS, *TASKS)))
 
 
 def _binary_input(body: bytes, content_type: str) -> tuple[bytes, dict[str, Any]]:
