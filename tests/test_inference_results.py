@@ -121,3 +121,63 @@ def test_formats():
     assert set(result.with_format("text")._repr_mimebundle_()) == {"text/plain"}
     with pytest.raises(ValueError, match="format must be one of"):
         result.with_format("pdf")
+
+
+def test_ragged_token_vectors_are_summarised_vector_by_vector():
+    result = make_result([[[3.0, 4.0], [1.0, 0.0]], [[0.0, 1.0, 0.0]]])
+
+    assert isinstance(result, FeatureExtractionResult)
+    assert "3 vectors of 2 to 3 values" in repr(result)
+    assert "norm 5.0000" in repr(result)
+    assert "3 vectors" in result._repr_mimebundle_()["text/html"]
+    assert [len(vector) for vector in result.vectors] == [2, 2, 3]
+    assert result.to_dataframe().shape == (3, 3)
+    with pytest.raises(ValueError, match="result.vectors"):
+        result.to_numpy()
+
+
+def test_numpy_reads_the_vectors_directly():
+    import numpy as np
+
+    result = make_result([[3.0, 4.0], [0.0, 1.0]], task="feature-extraction")
+
+    assert np.asarray(result).shape == (2, 2)
+    assert np.asarray(result, dtype=np.float32).dtype == np.float32
+    assert float(np.linalg.norm(np.asarray(result)[0])) == 5.0
+
+
+def test_markdown_shows_server_html_as_text_and_keeps_fences_closed():
+    text = make_result([{"generated_text": f"**bold** {EVIL}"}], display="markdown")
+    answer = {"code": "```\n# out of the fence\n```` and more"}
+    data = make_result(answer, display="markdown")
+
+    markdown = text._repr_mimebundle_()["text/markdown"]
+    assert "**bold**" in markdown and "<img" not in markdown and "&lt;img" in markdown
+    fenced = data._repr_mimebundle_()["text/markdown"]
+    fence = fenced.split("json\n", 1)[0]
+    assert fence == "`````" and fenced.endswith("\n`````")
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "mime"),
+    [
+        (b"GIF89a" + b"\x00" * 10, "image/gif", "image/gif"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp", "image/webp"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", None, "image/webp"),
+        (b"GIF87a" + b"\x00" * 10, "application/octet-stream", "image/gif"),
+    ],
+)
+def test_images_keep_their_type(data, content_type, mime):
+    result = make_result(data, task="text-to-image", content_type=content_type)
+
+    assert isinstance(result, ImageResult) and result.mime == mime
+    assert set(result._repr_mimebundle_()) == {mime, "text/plain"}
+
+
+def test_audio_bytes_are_not_shown_as_an_image():
+    result = make_result(
+        b"RIFF\x00\x00\x00\x00WAVE", task="text-to-image", content_type="audio/wav"
+    )
+
+    assert not isinstance(result, ImageResult)
+    assert repr(result) == "<12 bytes of audio/wav>"

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._base import FORMATS, InferenceResult, JsonResult
 from ._labels import ClassificationResult, FillMaskResult, extract_labels
-from ._media import FeatureExtractionResult, ImageResult
+from ._media import FeatureExtractionResult, ImageResult, image_type
 from ._spans import QuestionAnsweringResult, TokenClassificationResult
 from ._text import TextResult, extract_text
 
@@ -48,14 +48,19 @@ _TASKS: dict[type[InferenceResult], str] = {
 _BY_TASK = {task: cls for cls, tasks in _TASKS.items() for task in tasks.split()}
 
 
-def _fits(cls: type[InferenceResult], raw: Any) -> bool:
-    """Whether ``raw`` has the shape ``cls`` displays."""
+def _fits(
+    cls: type[InferenceResult], raw: Any, content_type: str | None = None
+) -> bool:
+    """Whether ``raw`` (of ``content_type``) has the shape ``cls`` displays."""
     first = raw[0] if isinstance(raw, list) and raw else None
     if isinstance(first, list) and cls is not FeatureExtractionResult:
         first = first[0] if first else None
     keys = set(first) if isinstance(first, dict) else set()
     checks: dict[type[InferenceResult], Callable[[], bool]] = {
-        ImageResult: lambda: isinstance(raw, (bytes, bytearray)),
+        ImageResult: lambda: (
+            isinstance(raw, (bytes, bytearray))
+            and image_type(raw, content_type) is not None
+        ),
         TextResult: lambda: extract_text(raw) is not None,
         ClassificationResult: lambda: extract_labels(raw) is not None,
         TokenClassificationResult: lambda: bool(keys & {"entity", "entity_group"}),
@@ -100,10 +105,7 @@ def make_result(
     'FeatureExtractionResult'
     """
     cls = _BY_TASK.get(task or "")
-    if cls is None or not _fits(cls, raw):
-        binary = isinstance(raw, (bytes, bytearray))
-        if binary and not (content_type or "image/").startswith("image/"):
-            cls = JsonResult
-        else:
-            cls = next((c for c in _GUESS_ORDER if _fits(c, raw)), JsonResult)
+    if cls is None or not _fits(cls, raw, content_type):
+        fitting = (c for c in _GUESS_ORDER if _fits(c, raw, content_type))
+        cls = next(fitting, JsonResult)
     return cls(raw, task=task, content_type=content_type, **fields)

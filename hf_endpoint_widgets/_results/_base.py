@@ -1,13 +1,14 @@
 """The result base class and the HTML helpers every display uses.
 
 Every text that comes from the server goes through :func:`esc` before it reaches
-HTML.
+HTML, and through :func:`esc` or :func:`fenced` before it reaches Markdown.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,6 +25,14 @@ Bundle = dict[str, Any]
 
 def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
+
+
+def fenced(text: str, language: str = "json") -> str:
+    """A Markdown code block around ``text``, its fence longer than any run of
+    backticks inside, so the text cannot close it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
 
 
 def pretty(value: Any) -> str:
@@ -143,7 +152,7 @@ class InferenceResult:
         return f"<pre>{esc(self._plain())}</pre>"
 
     def _markdown(self) -> str:
-        return f"```json\n{self._plain()}\n```"
+        return fenced(self._plain())
 
     # Display protocol
 

@@ -12,28 +12,60 @@ if TYPE_CHECKING:
 
 
 class FeatureExtractionResult(InferenceResult):
-    """Embeddings: summarised on display, a numpy array in code."""
+    """Embeddings: summarised on display, a numpy array in code
+    (``np.asarray(result)``)."""
 
     kind = "feature-extraction"
 
     @property
     def array(self) -> np.ndarray[Any, Any]:
-        """The vectors as a float numpy array."""
+        """The vectors as a float numpy array.
+
+        Raises
+        ------
+        ValueError
+            The vectors have different lengths (token embeddings of several
+            texts): use :attr:`vectors`.
+        """
         import numpy as np
 
-        return np.asarray(self.raw, dtype=float)
+        try:
+            return np.asarray(self.raw, dtype=float)
+        except ValueError:
+            lengths = sorted({len(vector) for vector in self.vectors})
+            raise ValueError(
+                f"The vectors have different lengths ({', '.join(map(str, lengths))})"
+                ", so they make no array: use result.vectors, a list of arrays."
+            ) from None
+
+    @property
+    def vectors(self) -> list[np.ndarray[Any, Any]]:
+        """Every innermost vector as its own float array (works for ragged
+        answers too)."""
+        import numpy as np
+
+        return [np.asarray(vector, dtype=float) for vector in _innermost(self.raw)]
 
     def to_numpy(self) -> np.ndarray[Any, Any]:
         """The vectors as a float numpy array."""
         return self.array
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Any:
+        array = self.array
+        return array if dtype is None else array.astype(dtype)
+
     def _summary(self) -> tuple[str, str, str]:
         import numpy as np
 
-        array = self.array
-        norm = float(np.linalg.norm(array.reshape(-1, array.shape[-1])[0]))
-        head = ", ".join(f"{v:.4f}" for v in array.reshape(-1)[:5])
-        return str(array.shape), f"{norm:.4f}", f"[{head}, ...]"
+        vectors = self.vectors
+        lengths = sorted({len(vector) for vector in vectors})
+        if len(lengths) > 1:
+            shape = f"{len(vectors)} vectors of {lengths[0]} to {lengths[-1]} values"
+        else:
+            shape = str(self.array.shape)
+        first = vectors[0] if vectors else np.zeros(0)
+        head = ", ".join(f"{v:.4f}" for v in first[:5])
+        return shape, f"{float(np.linalg.norm(first)):.4f}", f"[{head}, ...]"
 
     def _plain(self) -> str:
         shape, norm, head = self._summary()
@@ -46,7 +78,20 @@ class FeatureExtractionResult(InferenceResult):
         )
 
     def _records(self) -> Any:
-        return self.array.reshape(-1, self.array.shape[-1])
+        try:
+            array = self.array
+        except ValueError:  # ragged: one row per vector, shorter ones end in NaN
+            return [dict(enumerate(vector.tolist())) for vector in self.vectors]
+        return array.reshape(-1, array.shape[-1])
+
+
+def _innermost(raw: Any) -> list[list[Any]]:
+    """The lists of numbers inside nested lists, in order."""
+    if not isinstance(raw, list):
+        return []
+    if not raw or not isinstance(raw[0], list):
+        return [raw]
+    return [vector for item in raw for vector in _innermost(item)]
 
 
 class ImageResult(InferenceResult):
@@ -56,8 +101,9 @@ class ImageResult(InferenceResult):
 
     @property
     def mime(self) -> str:
-        """The image's MIME type, from its first bytes."""
-        return "image/jpeg" if bytes(self.raw[:3]) == b"\xff\xd8\xff" else "image/png"
+        """The image's MIME type: the answer's ``content-type``, else read from its
+        first bytes (PNG when unknown)."""
+        return image_type(self.raw, self.content_type) or "image/png"
 
     @property
     def size(self) -> tuple[int, int] | None:
@@ -93,3 +139,25 @@ class ImageResult(InferenceResult):
         from PIL import Image
 
         return Image.open(io.BytesIO(bytes(self.raw)))
+
+
+_SIGNATURES = {
+    b"\x89PNG": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+}
+
+
+def image_type(data: bytes | bytearray, content_type: str | None = None) -> str | None:
+    """The image MIME type of an answer, None when it is not an image: the
+    ``content_type`` when it names one, else the type its first bytes show."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind.startswith("image/"):
+        return kind
+    if kind and kind != "application/octet-stream":
+        return None
+    head = bytes(data[:12])
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return next((t for sig, t in _SIGNATURES.items() if head.startswith(sig)), None)

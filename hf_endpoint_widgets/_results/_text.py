@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from ._base import InferenceResult, esc
@@ -25,7 +26,8 @@ class TextResult(InferenceResult):
         return f'<div style="white-space:pre-wrap">{esc(self.text)}</div>'
 
     def _markdown(self) -> str:
-        return self.text
+        # Markdown formatting renders, raw HTML does not: it is shown as text.
+        return html.escape(self.text, quote=False)
 
     def _records(self) -> Any:
         return [{"text": self.text}]
