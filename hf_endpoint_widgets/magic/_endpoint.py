@@ -12,8 +12,8 @@ from IPython.core.error import UsageError
 from .._api import default_client
 from ..errors import InferenceEndpointError
 from ._infer import one_line
-from ._ready import say, show_badge, wait_running, waiting
-from ._target import Targets
+from ._ready import say, show_badge, wait_running, waiting, wake_up
+from ._target import Targets, selected_endpoint
 
 __all__ = ["endpoint_command", "show_endpoints"]
 
@@ -54,6 +54,12 @@ def _command(args: argparse.Namespace, targets: Targets) -> Any:
     if args.action == "use":
         targets.default = endpoint.id
         say(f"%%infer now sends to {endpoint.id} ({endpoint.status}) by default.")
+        selected = selected_endpoint()
+        if selected is not None:
+            say(
+                f"The row selected in EndpointManager ({selected}) still comes first: "
+                "clear that selection, or name the endpoint in %%infer."
+            )
         return None
     if args.action == "show":
         badge = show_badge(endpoint)
@@ -66,10 +72,11 @@ def _command(args: argparse.Namespace, targets: Targets) -> Any:
             f"{endpoint.id} is paused: resume it first (it is billed again once it "
             "runs), then wait."
         )
-    if endpoint.status == "running":
-        say(f"{endpoint.id} is running.")
-        return None
-    with waiting(endpoint, "waiting until it runs", args.timeout) as progress:
-        wait_running(endpoint, timeout=args.timeout, progress=progress)
+    if endpoint.status == "scaledToZero":
+        wake_up(endpoint, args.timeout)
+        endpoint.fetch()
+    if endpoint.status != "running":
+        with waiting(endpoint, "waiting until it runs", args.timeout) as progress:
+            wait_running(endpoint, timeout=args.timeout, progress=progress)
     say(f"{endpoint.id} is running.")
     return None

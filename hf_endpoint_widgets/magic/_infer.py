@@ -4,9 +4,10 @@ request, get the endpoint ready, send, and wrap the answer for display."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -21,13 +22,12 @@ from ..errors import (
     NotFoundError,
     ServerError,
 )
-from ._parse import Request, build_request, parse_params, resolve_batch
-from ._ready import ensure_ready, say, show_badge, waiting
+from ._parse import Request, build_request, parse_params
+from ._ready import ensure_ready, say, waiting, wake_up
 from ._target import Targets
 
 if TYPE_CHECKING:
     import httpx2
-    import pandas as pd
 
     from .._models import InferenceEndpoint
     from .._results import InferenceResult
@@ -37,6 +37,12 @@ __all__ = ["Outcome", "one_line", "run_infer"]
 logger = logging.getLogger(__name__)
 
 RowHook = Callable[[int, Any], None]
+
+# Answers after which the endpoint is looked at again: it may have been paused or
+# scaled to zero since it was cached as running.
+REFUSALS = (ServerError, BadRequestError, NotFoundError, EndpointConnectionError)
+# States an endpoint scaled to zero goes through once a request has woken it.
+WAKING = ("pending", "initializing")
 
 
 class Outcome:
@@ -72,7 +78,13 @@ def run_infer(
         raise UsageError(one_line(exc)) from None
 
 
-def _route(args: argparse.Namespace, payload: Any) -> str:
+def _shown_as(args: argparse.Namespace) -> str:
+    """How ``--dry-run`` shows the payload: as JSON unless ``-f`` says otherwise."""
+    return "json" if args.format == "auto" else str(args.format)
+
+
+def route_for(args: argparse.Namespace, payload: Any) -> str:
+    """``--path``, else chat completions for a ``messages`` payload."""
     if args.path:
         return str(args.path)
     return CHAT_ROUTE if isinstance(payload, dict) and "messages" in payload else ""
@@ -86,9 +98,14 @@ def _run(
     on_row: RowHook | None,
 ) -> Outcome:
     params = parse_params(args.params, namespace)
-    endpoint = targets.get(args.endpoint)
     if args.batch:
-        return Outcome(_batch(namespace, args, body, params, endpoint, on_row))
+        from ._batch import run_batch_cell
+
+        endpoint = targets.get(args.endpoint, fresh=not args.dry_run)
+        batch = run_batch_cell(namespace, args, body, params, endpoint, on_row)
+        return Outcome(batch)
+
+    endpoint = targets.get(args.endpoint)
 
     request = build_request(
         body,
@@ -101,11 +118,11 @@ def _run(
     )
     if args.dry_run:
         shown = request.json if request.data is None else request.inputs
-        return Outcome(JsonResult(shown, endpoint=endpoint.id, display="json"))
+        return Outcome(JsonResult(shown, endpoint=endpoint.id, display=_shown_as(args)))
 
-    waking = _ready(endpoint, args)
+    waking = ready(endpoint, args)
     if args.stream:
-        return Outcome(_stream(endpoint, request, args, waking), shown=True)
+        return Outcome(_stream(targets, endpoint, request, args, waking), shown=True)
 
     start = time.perf_counter()
     response, endpoint = _send(targets, endpoint, request, args, waking)
@@ -131,7 +148,9 @@ def _run(
     )
 
 
-def _ready(endpoint: InferenceEndpoint, args: argparse.Namespace) -> bool:
+def ready(endpoint: InferenceEndpoint, args: argparse.Namespace) -> bool:
+    """Get the endpoint ready as the options say; True when a request must wake
+    it."""
     return ensure_ready(
         endpoint, wait=args.wait, resume=args.resume, timeout=args.timeout
     )
@@ -144,7 +163,7 @@ def _post(
     waking: bool,
 ) -> httpx2.Response:
     client = endpoint.client
-    route = _route(args, request.json)
+    route = route_for(args, request.json)
     if not waking:
         return client.request(
             request.json, data=request.data, path=route, timeout=args.timeout
@@ -159,6 +178,21 @@ def _post(
         )
 
 
+def _look_again(
+    targets: Targets, args: argparse.Namespace, refusal: Exception
+) -> tuple[InferenceEndpoint, bool] | None:
+    """After a refusal, fetch the endpoint again: it may have been paused or scaled
+    to zero since it was cached. None when it still runs (the refusal stands);
+    else the endpoint and whether a request must wake it."""
+    fresh = targets.get(args.endpoint, fresh=True)
+    if fresh.status == "running":
+        return None
+    logger.info("%s is now %s", fresh.id, fresh.status)
+    if fresh.status in WAKING and getattr(refusal, "status_code", None) == 503:
+        return fresh, True  # the refused request itself woke it from zero
+    return fresh, ready(fresh, args)
+
+
 def _send(
     targets: Targets,
     endpoint: InferenceEndpoint,
@@ -166,38 +200,51 @@ def _send(
     args: argparse.Namespace,
     waking: bool,
 ) -> tuple[httpx2.Response, InferenceEndpoint]:
-    """POST; if a running endpoint refuses, look again: it may have been paused or
-    scaled to zero since we last looked."""
+    """POST; if a running endpoint refuses, look again and wake it if need be."""
     try:
         return _post(endpoint, request, args, waking), endpoint
-    except (ServerError, BadRequestError, NotFoundError, EndpointConnectionError):
-        if waking:
+    except REFUSALS as exc:
+        if waking or (again := _look_again(targets, args, exc)) is None:
             raise
-        fresh = targets.get(args.endpoint, fresh=True)
-        if fresh.status == "running":
-            raise
-        logger.info("%s is now %s", fresh.id, fresh.status)
-
-    waking = _ready(fresh, args)
+    fresh, waking = again
     return _post(fresh, request, args, waking), fresh
 
 
+def _open_stream(
+    endpoint: InferenceEndpoint, request: Request, args: argparse.Namespace
+) -> Iterator[str]:
+    """The stream, once its first piece has arrived (so a refusal raises here)."""
+    stream = endpoint.client.stream(request.json, path=args.path, timeout=args.timeout)
+    first = next(stream, None)
+    return itertools.chain([] if first is None else [first], stream)
+
+
 def _stream(
+    targets: Targets,
     endpoint: InferenceEndpoint,
     request: Request,
     args: argparse.Namespace,
     waking: bool,
 ) -> InferenceResult:
-    """Show the text as it arrives in one output, then the finished result there."""
+    """Wake the endpoint if need be (as without ``--stream``), then show the text as
+    it arrives in one output, then the finished result there."""
     from IPython.display import display
 
     if request.json is None:
         raise UsageError("--stream needs a text or JSON payload, not raw bytes.")
-    headers = None
     if waking:
-        say(f"{endpoint.id} is scaledToZero: waking it up (up to {args.timeout:g} s).")
-        show_badge(endpoint)
-        headers = {"x-scale-up-timeout": str(int(args.timeout))}
+        wake_up(endpoint, args.timeout)
+    start = time.perf_counter()
+    try:
+        stream = _open_stream(endpoint, request, args)
+    except REFUSALS as exc:
+        if waking or (again := _look_again(targets, args, exc)) is None:
+            raise
+        endpoint, waking = again
+        if waking:
+            wake_up(endpoint, args.timeout)
+        start = time.perf_counter()
+        stream = _open_stream(endpoint, request, args)
 
     result = TextResult(
         "",
@@ -210,10 +257,6 @@ def _stream(
         {"text/plain": ""}, raw=True, display_id=True
     )
     pieces: list[str] = []
-    start = time.perf_counter()
-    stream = endpoint.client.stream(
-        request.json, path=args.path, headers=headers, timeout=args.timeout
-    )
     for piece in stream:
         pieces.append(piece)
         if handle is not None:
@@ -224,56 +267,3 @@ def _stream(
     if handle is not None:
         handle.update(result)
     return result
-
-
-def _batch(
-    namespace: dict[str, Any],
-    args: argparse.Namespace,
-    body: str,
-    params: dict[str, Any],
-    endpoint: InferenceEndpoint,
-    on_row: RowHook | None,
-) -> pd.DataFrame | JsonResult:
-    """One request per item of ``--batch``; the body, if any, is a template in which
-    ``{item}`` stands for each item."""
-    items = resolve_batch(args.batch, namespace)
-    template = body if body.strip() else None
-
-    def payload(item: Any) -> tuple[Any, bytes | None]:
-        scope = {**namespace, "item": item}
-        built = build_request(
-            template or "{item}",
-            scope,
-            params=params,
-            interpolating=not args.no_interpolate,
-        )
-        return built.json, built.data
-
-    values = _values(items)
-    first_json, first_data = payload(values[0] if values else "")
-    if args.dry_run:
-        return JsonResult(first_json, display="json")
-
-    if _ready(endpoint, args):
-        with waiting(endpoint, "waking it up", args.timeout) as progress:
-            endpoint.client.request(
-                first_json,
-                data=first_data,
-                path=_route(args, first_json),
-                wake_timeout=args.timeout,
-                on_wait=progress.on_wait,
-            )
-    return endpoint.client.batch(
-        items,
-        concurrency=args.concurrency,
-        payload=payload,
-        path=_route(args, first_json),
-        progress=True,
-        description=endpoint.id,
-        on_result=on_row,
-    )
-
-
-def _values(items: Any) -> list[Any]:
-    tolist = getattr(items, "tolist", None)
-    return list(tolist()) if callable(tolist) else list(items)

@@ -31,17 +31,34 @@ class Interpolated:
     missing: list[str] = field(default_factory=list)
 
 
-def looks_like_json(text: str) -> bool:
+def looks_like_json(text: str, *, template: bool = False) -> bool:
     """Whether a body is meant as JSON: an object, or an array of JSON values.
 
-    ``[INST] ...`` prompts and ``{name}, hello`` stay plain text.
+    An object is JSON even when it does not parse (so its error can point at the
+    mistake); an array only when it parses, or, in a ``template``, while it still
+    holds ``{name}`` tokens. ``[INST] ...`` prompts, ``[1] first point`` and
+    ``{name}, hello`` stay plain text.
 
     Examples
     --------
     >>> looks_like_json('{"inputs": "hi"}'), looks_like_json("[INST] hi [/INST]")
     (True, False)
+    >>> looks_like_json("[1] first point"), looks_like_json("[1, 2]")
+    (False, True)
     """
-    return _JSON_START.match(text) is not None
+    if _JSON_START.match(text) is None:
+        return False
+    if text.lstrip().startswith("{"):
+        return True
+    return _parses(text) or (template and TOKEN.search(text) is not None)
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def sole_token(text: str) -> str | None:
@@ -109,7 +126,7 @@ def interpolate(
     >>> interpolate("{n} items, {missing}", {"n": 3}).text
     '3 items, {missing}'
     """
-    as_json = looks_like_json(text) if as_json is None else as_json
+    as_json = looks_like_json(text, template=True) if as_json is None else as_json
     matches = list(TOKEN.finditer(text))
     states = _string_states(text, [m.start() for m in matches]) if as_json else {}
     result = Interpolated(text="")

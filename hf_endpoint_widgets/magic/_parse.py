@@ -12,13 +12,20 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ._interpolate import interpolate, jsonable, looks_like_json, sole_token
+from ._interpolate import (
+    Interpolated,
+    interpolate,
+    jsonable,
+    looks_like_json,
+    sole_token,
+)
 
 __all__ = [
     "Request",
     "build_request",
     "parse_json",
     "parse_params",
+    "request_from_value",
     "resolve_batch",
     "split_assignment",
     "split_inline_body",
@@ -145,6 +152,12 @@ def build_request(
     ``{"inputs": text}``. ``params`` merge into ``parameters``.
     """
     if file or data:
+        if body.strip():
+            option = "--file" if file else "--data"
+            raise UsageError(
+                f"{option} sends raw bytes, so the cell body would not be sent: "
+                f"remove the body, or drop {option} to send the body."
+            )
         raw = (
             _read_file(file)
             if file
@@ -158,14 +171,13 @@ def build_request(
 
     name = sole_token(body) if interpolating else None
     if name is not None and name in namespace:
-        return _from_value(namespace[name], name, params)
+        return request_from_value(namespace[name], name, params)
 
     text = body.strip("\r\n")
     if interpolating:
-        try:
-            done = interpolate(text, namespace)
-        except TypeError as exc:
-            raise UsageError(str(exc)) from None
+        done = _fill(text, namespace, None)
+        if looks_like_json(text, template=True) and not looks_like_json(done.text):
+            done = _fill(text, namespace, False)  # "[1] {point}" is text after all
         if done.missing and warn is not None:
             names = ", ".join("{" + n + "}" for n in dict.fromkeys(done.missing))
             warn(f"Sent {names} as written: no variable of that name.")
@@ -174,13 +186,41 @@ def build_request(
     if looks_like_json(text):
         payload = parse_json(text)
         inputs = payload.get("inputs") if isinstance(payload, dict) else payload
-        return Request(json=_merge(payload, params), inputs=inputs)
+        return _sendable(Request(json=_merge(payload, params), inputs=inputs))
     if not text.strip():
         raise UsageError("Nothing to send: write a payload in the cell, or use --file.")
     return Request(json=_merge({"inputs": text}, params), inputs=text)
 
 
-def _from_value(value: Any, name: str, params: dict[str, Any]) -> Request:
+def _fill(
+    text: str, namespace: Mapping[str, Any], as_json: bool | None
+) -> Interpolated:
+    try:
+        return interpolate(text, namespace, as_json=as_json)
+    except TypeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _sendable(request: Request) -> Request:
+    """The request, once its payload is known to be valid JSON."""
+    try:
+        json.dumps(request.json, allow_nan=False)
+    except ValueError:
+        raise UsageError(
+            "The payload holds NaN or Infinity, which JSON cannot send: use null or "
+            "a number instead."
+        ) from None
+    except TypeError as exc:
+        raise UsageError(
+            f"The payload cannot be sent as JSON ({exc}): pass text, numbers, lists "
+            "or dicts."
+        ) from None
+    return request
+
+
+def request_from_value(value: Any, name: str, params: dict[str, Any]) -> Request:
+    """The request for one value: bytes (or an image) raw, a dict as the payload,
+    anything else as its ``inputs``."""
     raw = as_bytes(value, name)
     if raw is not None:
         if params:
@@ -188,8 +228,10 @@ def _from_value(value: Any, name: str, params: dict[str, Any]) -> Request:
         return Request(data=raw, inputs=f"<{len(raw)} bytes>")
     value = jsonable(value)
     if isinstance(value, dict):
-        return Request(json=_merge(value, params), inputs=value.get("inputs"))
-    return Request(json=_merge({"inputs": value}, params), inputs=value)
+        request = Request(json=_merge(value, params), inputs=value.get("inputs"))
+    else:
+        request = Request(json=_merge({"inputs": value}, params), inputs=value)
+    return _sendable(request)
 
 
 def resolve_batch(source: str, namespace: Mapping[str, Any]) -> Any:

@@ -1,7 +1,8 @@
 """Get an endpoint ready to answer, or say in one line why it is not.
 
 * running: nothing to do;
-* scaledToZero: the request itself wakes it (the caller retries 503s);
+* scaledToZero: the request itself wakes it (the caller retries 503s), or
+  :func:`wake_up` does without sending a payload;
 * pending, initializing, updating: wait with ``--wait``, else explain;
 * paused: never resumed silently, since it costs money; ``--resume`` resumes and
   waits;
@@ -23,7 +24,15 @@ from ..errors import InferenceEndpointFailedError, InferenceEndpointTimeoutError
 if TYPE_CHECKING:
     from .._models import InferenceEndpoint
 
-__all__ = ["Progress", "ensure_ready", "say", "show_badge", "wait_running", "waiting"]
+__all__ = [
+    "Progress",
+    "ensure_ready",
+    "say",
+    "show_badge",
+    "wait_running",
+    "waiting",
+    "wake_up",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +126,14 @@ def wait_running(
             "again with a longer --timeout, or follow it with %endpoint show.",
             endpoint=endpoint.id,
         ) from exc
+
+
+def wake_up(endpoint: InferenceEndpoint, timeout: float) -> None:
+    """Wake a scaled-to-zero endpoint with a badge and a progress bar, before the
+    payload is sent (see ``InferenceClient.wake``)."""
+    with waiting(endpoint, "waking it up", timeout) as progress:
+        endpoint.client.wake(wake_timeout=timeout, on_wait=progress.on_wait)
+    logger.info("Woke %s", endpoint.id)
 
 
 def refuse_failed(endpoint: InferenceEndpoint) -> None:

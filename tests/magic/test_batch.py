@@ -3,9 +3,14 @@ connections; an interrupt returns what finished."""
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
+import time
+
 import pandas as pd
 
-from .conftest import run
+from .conftest import run, usage_error
 
 
 def _texts(n: int) -> pd.Series:
@@ -120,3 +125,147 @@ def test_batch_wakes_a_scaled_to_zero_endpoint_first(ip, sb):
     frame = run(ip, "%infer sleepy --batch items")
 
     assert frame["error"].isna().all()
+
+
+def test_a_failing_row_hook_loses_no_row(ip):
+    ip.user_ns["items"] = ["a", "b", "c", "d"]
+
+    def broken(position, row):
+        raise ValueError("a bug in the hook")
+
+    ip.magics_manager.registry["InferenceMagics"].on_batch_result = broken
+    frame = run(ip, "%infer cls --batch items --concurrency 2")
+
+    assert frame["input"].tolist() == ["a", "b", "c", "d"]
+    assert frame["error"].isna().all() and frame["output"].notna().all()
+
+
+def test_a_generator_is_read_once(ip):
+    ip.user_ns["texts"] = (f"text {i}" for i in range(5))
+
+    frame = run(ip, "%infer cls --batch texts")
+
+    assert frame["input"].tolist() == [f"text {i}" for i in range(5)]
+    assert frame["error"].isna().all()
+
+
+def test_one_text_or_a_whole_frame_says_what_to_pass(ip):
+    ip.user_ns["s"] = "just one review"
+    ip.user_ns["df"] = pd.DataFrame({"review": ["a"], "stars": [5]})
+
+    one = usage_error(ip, "%infer cls --batch s")
+    frame = usage_error(ip, "%infer cls --batch df")
+
+    assert "a str is one item" in one and "[s]" in one
+    assert "2 columns (review, stars)" in frame and "--batch df.review" in frame
+
+
+def test_without_a_body_each_item_is_the_payload(ip):
+    ip.user_ns["words"] = ["good {x}", {"inputs": "bad"}]
+
+    dry = run(ip, "%infer cls --batch words --no-interpolate --dry-run")
+    frame = run(ip, "%infer cls --batch words --no-interpolate -p '{\"top_k\": 1}'")
+
+    assert dry.raw == {"inputs": "good {x}"}
+    assert frame["error"].isna().all()
+    assert [len(out) for out in frame["output"]] == [1, 1]
+
+
+def test_a_bad_first_item_is_an_error_in_its_own_row(ip):
+    ip.user_ns["items"] = [object(), "fine", object()]
+
+    frame = run(ip, '%%infer cls --batch items\n{"inputs": {item}}')
+
+    assert frame["error"].notna().tolist() == [True, False, True]
+    assert frame.loc[0, "error"] == frame.loc[2, "error"]
+    assert "cannot be written as JSON" in frame.loc[0, "error"]
+    assert frame.loc[1, "output"]
+
+
+def test_the_timeout_applies_to_each_request(ip, sb):
+    ip.user_ns["items"] = ["slow"]
+    rule = sb.faults(target="inference", endpoint="cls", latency=1.0)
+    route = "/endpoints/sandbox-user/cls"
+
+    def speed_up_after_the_first_answer() -> None:
+        while not sb.requests.count("POST", route):
+            time.sleep(0.01)
+        rule.latency = 0.0
+
+    helper = threading.Thread(target=speed_up_after_the_first_answer, daemon=True)
+    helper.start()
+    frame = run(ip, "%infer cls --batch items --timeout 0.2")
+    helper.join(10)
+
+    assert frame.loc[0, "error"] is None and frame.loc[0, "output"]
+    assert frame.loc[0, "attempts"] >= 2  # the slow first answer was given up on
+
+
+def test_missing_names_in_the_template_are_told_once(ip, capsys):
+    ip.user_ns["items"] = ["a", "b", "c"]
+
+    frame = run(ip, "%%infer cls --batch items\n{item} about {topic}")
+
+    assert frame["input"].tolist() == ["a", "b", "c"]
+    assert capsys.readouterr().out.count("Sent {topic} as written") == 1
+
+
+class _Blocking:
+    """An item whose text is only known once ``release`` is set, so the batch's
+    event loop is busy while interrupts arrive."""
+
+    def __init__(self, release: threading.Event) -> None:
+        self.release = release
+
+    def __str__(self) -> str:
+        self.release.wait(30)
+        return "finally"
+
+
+class _Seen(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.first = threading.Event()
+        self.again = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Batch interrupted"):
+            self.first.set()
+        if message.startswith("Still stopping"):
+            self.again.set()
+
+
+def test_two_real_ctrl_c_return_every_row(ip):
+    release = threading.Event()
+    items = ["a", "b", "c", _Blocking(release), "d", "e"]
+    ip.user_ns["items"] = items
+    seen = _Seen()
+    logging.getLogger("hf_endpoint_widgets._batch").addHandler(seen)
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def press_ctrl_c_twice() -> None:
+        signal.pthread_kill(main, signal.SIGINT)
+        seen.first.wait(10)
+        signal.pthread_kill(main, signal.SIGINT)
+        seen.again.wait(10)
+        release.set()
+
+    def after_three(position, row):
+        if position == 2:
+            threading.Thread(target=press_ctrl_c_twice).start()
+
+    ip.magics_manager.registry["InferenceMagics"].on_batch_result = after_three
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        frame = run(ip, "%%infer cls --batch items --concurrency 1\nRate: {item}")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        release.set()
+        logging.getLogger("hf_endpoint_widgets._batch").removeHandler(seen)
+
+    assert seen.again.is_set()
+    assert frame["input"].tolist() == items
+    assert frame.loc[:2, "output"].notna().all() and frame.loc[:2, "error"].isna().all()
+    assert (frame.loc[3:, "error"] == "cancelled").all()

@@ -130,3 +130,27 @@ def test_interpolate_reports_used_and_missing():
 
     assert done.used == ["x", "y"] and done.missing == ["z"]
     assert json.loads(done.text) == {"a": "1", "b": [1], "c": "{z}"}
+
+
+@pytest.mark.parametrize("option", ["--file /dev/null", "--data blob"])
+def test_a_body_with_file_or_data_is_a_usage_error(ip, option):
+    ip.user_ns["blob"] = b"\x89PNG"
+
+    message = usage_error(ip, f"%%infer imgcls {option}\nthis body would be lost")
+
+    assert "body" in message and option.split()[0] in message
+
+
+def test_text_starting_with_a_bracket_is_text(ip):
+    ip.user_ns["point"] = "cats"
+
+    assert dry(ip, "%%infer cls\n[1] first point") == {"inputs": "[1] first point"}
+    assert dry(ip, "%%infer cls\n[2] about {point}") == {"inputs": "[2] about cats"}
+    assert dry(ip, '%%infer cls\n["{point}", 2]') == ["cats", 2]
+
+
+def test_payloads_json_cannot_send_are_usage_errors(ip):
+    ip.user_ns["nan"] = float("nan")
+
+    assert "NaN" in usage_error(ip, '%%infer cls\n{"inputs": NaN}')
+    assert "NaN" in usage_error(ip, '%%infer cls\n{"inputs": {nan}}')

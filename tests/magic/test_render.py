@@ -201,3 +201,23 @@ def test_every_bundle_has_plain_text_and_a_dataframe_where_it_fits(ip):
     for result in results:
         assert "text/plain" in bundle(ip, result)
         assert isinstance(result.to_dataframe(), pd.DataFrame)
+
+
+def test_markdown_keeps_server_html_and_backticks_in_their_place(ip):
+    summary = run(ip, "%%infer summ -f markdown\n<b>Tall</b> tower. It is in Paris.")
+    echoed = run(ip, '%%infer cls -f markdown --dry-run\n{"inputs": "```\\n<b>x"}')
+
+    text = bundle(ip, summary)["text/markdown"]
+    assert "<b>" not in text and "&lt;b&gt;Tall&lt;/b&gt;" in text
+    markdown = bundle(ip, echoed)["text/markdown"]
+    assert markdown.startswith("````json\n") and markdown.endswith("\n````")
+
+
+def test_ragged_vectors_display_and_convert(ip):
+    result = FeatureExtractionResult([[0.6, 0.8], [1.0, 0.0, 0.0]], endpoint="x/emb")
+
+    data = bundle(ip, result)
+
+    assert "2 vectors of 2 to 3 values" in data["text/plain"]
+    assert "<table" in data["text/html"]
+    assert np.asarray(run(ip, "%%infer emb\nhello")).shape == (384,)

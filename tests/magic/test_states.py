@@ -176,3 +176,41 @@ def test_unload_and_reload(ip):
     finally:
         ip.run_line_magic("load_ext", "hf_endpoint_widgets")
     assert ip.find_cell_magic("infer") is not None
+
+
+def test_endpoint_wait_wakes_a_scaled_to_zero_endpoint(ip, sb, capsys):
+    sb.seed("sleepy", task="text-classification", status="scaledToZero")
+
+    run(ip, "%endpoint wait sleepy --timeout 20")
+
+    out = capsys.readouterr().out
+    assert "scaledToZero: waking it up" in out and "StatusBadge" in out
+    assert "sandbox-user/sleepy is running." in out
+    assert sb.get("sleepy")["status"]["state"] == "running"
+
+
+@pytest.mark.parametrize("stream", ["", " --stream"])
+def test_a_cached_endpoint_scaled_to_zero_since_is_woken(ip, sb, stream):
+    run(ip, f"%%infer gen{stream} first <<\nHello")
+    sb.set_status("gen", "scaledToZero")
+
+    outcome = ip.run_cell(f"%%infer gen{stream} again <<\nHello")
+
+    assert outcome.error_in_exec is None, outcome.error_in_exec
+    assert ip.user_ns["again"].text
+    assert sb.get("gen")["status"]["state"] == "running"
+
+
+def test_endpoint_use_says_a_selected_row_comes_first(ip, capsys):
+    from hf_endpoint_widgets.widgets import EndpointManager
+
+    manager = EndpointManager()
+    try:
+        manager.selected = ["ner"]
+        ip.run_line_magic("endpoint", "use cls")
+    finally:
+        manager.close()
+
+    out = capsys.readouterr().out
+    assert "now sends to sandbox-user/cls" in out
+    assert "EndpointManager" in out and "ner" in out and "still comes first" in out
