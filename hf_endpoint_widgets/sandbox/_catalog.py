@@ -19,6 +19,9 @@ _CPU_SIZES: tuple[_Size, ...] = (
     ("x8", 8, 8, 16.0, None),
 )
 
+# Generous, so that demos with many seeded CPU endpoints can still create more.
+_CPU_QUOTA = 256
+
 
 @dataclass(frozen=True)
 class _Family:
@@ -33,9 +36,11 @@ class _Family:
 _FAMILIES = {
     family.instance_type: family
     for family in (
-        _Family("intel-icl", "cpu", "Intel Ice Lake", 0.033, 64, _CPU_SIZES),
-        _Family("intel-spr", "cpu", "Intel Sapphire Rapids", 0.04, 64, _CPU_SIZES),
-        _Family("intel-xeon", "cpu", "Intel Xeon", 0.03, 64, _CPU_SIZES),
+        _Family("intel-icl", "cpu", "Intel Ice Lake", 0.033, _CPU_QUOTA, _CPU_SIZES),
+        _Family(
+            "intel-spr", "cpu", "Intel Sapphire Rapids", 0.04, _CPU_QUOTA, _CPU_SIZES
+        ),
+        _Family("intel-xeon", "cpu", "Intel Xeon", 0.03, _CPU_QUOTA, _CPU_SIZES),
         _Family(
             "nvidia-t4",
             "gpu",

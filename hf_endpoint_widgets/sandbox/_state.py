@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ._catalog import find_compute
 from ._clock import VirtualClock
 from ._errors import ApiError
 from ._lifecycle import STATES, EndpointRecord
+from ._quota import check_quota, used_accelerators
 from ._spec import build_spec, check_body, merge_update
 
 __all__ = ["Deployed", "Store"]
 
 logger = logging.getLogger(__name__)
-
-# States that hold replicas, counted in the quota of the hardware listing.
-_ACTIVE = ("pending", "initializing", "updating", "running")
 
 
 @dataclass(frozen=True)
@@ -123,6 +119,7 @@ class Store:
             if (namespace, spec["name"]) in self._records:
                 raise ApiError(409, "An endpoint with the same name already exists")
             now = self.clock.now()
+            check_quota(namespace, spec, self._others(namespace, spec["name"]))
             record = EndpointRecord.new(namespace, spec, now, actor)
             record.enter("pending", now, f"Endpoint created from {record.repository}")
 
@@ -147,7 +144,10 @@ class Store:
                     400, "Cannot update a failed endpoint, delete it instead"
                 )
 
-            record.spec = build_spec(merge_update(record.spec, body))
+            spec = build_spec(merge_update(record.spec, body))
+            if record.state != "paused":
+                check_quota(namespace, spec, self._others(namespace, name))
+            record.spec = spec
             now = self.clock.now()
             record.updated_at, record.updated_by = now, dict(actor)
             if record.state == "paused":
@@ -191,6 +191,7 @@ class Store:
             if record.state in ("running", "pending", "initializing", "updating"):
                 raise ApiError(400, f"Endpoint is already running ({record.state})")
 
+            check_quota(namespace, record.spec, self._others(namespace, name))
             now = self.clock.now()
             record.updated_at, record.updated_by = now, dict(actor)
             record.enter("initializing", now, "Endpoint resumed, starting a replica")
@@ -218,27 +219,18 @@ class Store:
 
     def used_accelerators(self, namespace: str) -> dict[tuple[str, str, str], int]:
         """Accelerators held per ``(vendor, region, instance type)`` in a namespace."""
-        used: dict[tuple[str, str, str], int] = defaultdict(int)
         with self._lock:
-            now = self.clock.now()
-            for (ns, _name), record in self._records.items():
+            return used_accelerators(self._others(namespace, None))
+
+    def _others(self, namespace: str, name: str | None) -> list[EndpointRecord]:
+        """The settled records of ``namespace``, except the one called ``name``."""
+        now = self.clock.now()
+        others = []
+        for (ns, other), record in self._records.items():
+            if ns == namespace and other != name:
                 record.settle(now, self.failure)
-                if ns != namespace or record.state not in _ACTIVE:
-                    continue
-                provider, compute = record.spec["provider"], record.spec["compute"]
-                try:
-                    row = find_compute(
-                        provider["vendor"],
-                        provider["region"],
-                        compute["accelerator"],
-                        compute["instanceType"],
-                        compute["instanceSize"],
-                    )
-                except ApiError:
-                    continue  # hardware withdrawn from the catalog since
-                key = (row.vendor, row.region, row.instance_type)
-                used[key] += row.num_accelerators * record.target_replicas
-        return dict(used)
+                others.append(record)
+        return others
 
     # Deployed endpoints
 

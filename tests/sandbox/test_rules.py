@@ -1,4 +1,4 @@
-"""Rules of the real API: the task enum, health routes, what a PUT merges."""
+"""Rules of the real API: the task enum, health routes, quotas, what a PUT merges."""
 
 from __future__ import annotations
 
@@ -15,6 +15,17 @@ pytestmark = pytest.mark.sandbox
 
 def _create(api: httpx2.Client, sb: Sandbox, body: dict) -> httpx2.Response:
     return api.post(f"/v2/endpoint/{sb.namespace}", json=body)
+
+
+def _gpu(name: str, size: str, **scaling: int) -> dict:
+    body = create_body(name)
+    body["compute"] = {
+        "accelerator": "gpu",
+        "instanceType": "nvidia-t4",
+        "instanceSize": size,
+        "scaling": {"minReplica": 1, "maxReplica": 1, **scaling},
+    }
+    return body
 
 
 def test_unknown_task_is_an_unknown_variant(api: httpx2.Client, sb: Sandbox) -> None:
@@ -63,3 +74,39 @@ def test_update_drops_unknown_keys_before_merging(
     raw = api.put(url, json=shallow).json()
     assert raw["model"]["env"] == {"B": "2"}
     assert "junk" not in raw["model"] and "unknown" not in raw
+
+
+def test_quota_is_enforced_on_create_update_and_resume(
+    api: httpx2.Client, sb: Sandbox
+) -> None:
+    quota = {
+        c["id"]: c["quota"]
+        for v in api.get(f"/v2/provider/{sb.namespace}").json()["vendors"]
+        for r in v["regions"]
+        for c in r["computes"]
+    }["aws-us-east-1-nvidia-t4-x1"]
+    assert quota == {"maxAccelerators": 8, "usedAccelerators": 0}
+
+    assert _create(api, sb, _gpu("first", "x4")).status_code == 202
+    assert _create(api, sb, _gpu("second", "x4")).status_code == 202
+    refused = _create(api, sb, _gpu("third", "x1"))
+    assert refused.status_code == 400
+    message = refused.json()["error"]
+    assert message.startswith("Quota exceeded for sandbox-user/third")
+    assert "needs 1 nvidia-t4 accelerators" in message and "0 of 8 are free" in message
+
+    assert api.post(f"/v2/endpoint/{sb.namespace}/second/pause").status_code == 200
+    assert _create(api, sb, _gpu("third", "x1")).status_code == 202
+    scale_up = {"compute": {"scaling": {"minReplica": 2, "maxReplica": 2}}}
+    grown = api.put(f"/v2/endpoint/{sb.namespace}/first", json=scale_up)
+    assert grown.status_code == 400 and "Quota exceeded" in grown.text
+    resumed = api.post(f"/v2/endpoint/{sb.namespace}/second/resume")
+    assert resumed.status_code == 400 and "Quota exceeded" in resumed.text
+    paused_update = api.put(f"/v2/endpoint/{sb.namespace}/second", json=scale_up)
+    assert paused_update.status_code == 200
+    assert (
+        api.get(f"/v2/endpoint/{sb.namespace}/first").json()["compute"]["scaling"][
+            "minReplica"
+        ]
+        == 1
+    )
