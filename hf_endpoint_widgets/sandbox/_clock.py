@@ -56,6 +56,7 @@ class VirtualClock:
         self._speed = float(speed)
         self._offset = 0.0
         self._started = monotonic()
+        self._wall = wall
         self.wall0 = wall()
 
     def now(self) -> float:
@@ -88,8 +89,16 @@ class VirtualClock:
             self._started = self._monotonic()
             self._speed = float(value)
 
+    def wall(self) -> float:
+        """Real epoch seconds now: what ``createdAt`` and ``updatedAt`` show.
+
+        Those stamp the moment a request or a control call happened. Virtual time
+        runs ahead after :meth:`advance`, and the API never dates in the future.
+        """
+        return self._wall()
+
     def epoch(self, virtual: float) -> float:
-        """Map a virtual time to epoch seconds (the timestamps shown by the API)."""
+        """Map a virtual time to epoch seconds (state-file times, log lines)."""
         return self.wall0 + virtual
 
     def virtual(self, epoch: float) -> float:

@@ -51,8 +51,10 @@ _SPEC_KEYS = (
 class EndpointRecord:
     """Everything the sandbox knows about one endpoint.
 
-    Times are virtual seconds (see :class:`VirtualClock`). ``spec`` holds the
-    normalised configuration; the ``status`` block is computed on render.
+    Times are virtual seconds (see :class:`VirtualClock`), except ``created_at``
+    and ``updated_at``: real epoch seconds of the requests that created and last
+    changed the endpoint. ``spec`` holds the normalised configuration; the
+    ``status`` block is computed on render.
     """
 
     namespace: str
@@ -71,20 +73,33 @@ class EndpointRecord:
 
     @classmethod
     def new(
-        cls, namespace: str, spec: dict[str, Any], now: float, actor: dict[str, str]
+        cls,
+        namespace: str,
+        spec: dict[str, Any],
+        now: float,
+        actor: dict[str, str],
+        wall: float,
     ) -> EndpointRecord:
-        """A record created at ``now`` by ``actor`` (call :meth:`enter` next)."""
+        """A record created at virtual ``now`` (real ``wall``) by ``actor``.
+
+        Call :meth:`enter` next.
+        """
         return cls(
             namespace=namespace,
             spec=spec,
             state="pending",
             since=now,
-            created_at=now,
-            updated_at=now,
+            created_at=wall,
+            updated_at=wall,
             created_by=dict(actor),
             updated_by=dict(actor),
             last_request=now,
         )
+
+    def changed_by(self, actor: dict[str, str], wall: float) -> None:
+        """Record a change by ``actor`` at real time ``wall`` (never going back)."""
+        self.updated_at = max(wall, self.updated_at)
+        self.updated_by = dict(actor)
 
     @property
     def name(self) -> str:
@@ -194,9 +209,9 @@ class EndpointRecord:
 
         ready, target = self.replicas()
         status: dict[str, Any] = {
-            "createdAt": iso(clock.epoch(self.created_at)),
+            "createdAt": iso(self.created_at),
             "createdBy": dict(self.created_by),
-            "updatedAt": iso(clock.epoch(self.updated_at)),
+            "updatedAt": iso(self.updated_at),
             "updatedBy": dict(self.updated_by),
             "private": None,
             "state": self.state,
@@ -213,7 +228,11 @@ class EndpointRecord:
 
     def log_text(self, clock: VirtualClock) -> str:
         """Return the lifecycle events so far, one line each."""
-        return "".join(f"{iso(clock.epoch(at))} {line}\n" for at, line in self.events)
+        # Transitions happen in virtual time, which may run ahead of the wall clock.
+        now = clock.wall()
+        return "".join(
+            f"{iso(min(clock.epoch(at), now))} {line}\n" for at, line in self.events
+        )
 
     def to_json(self, clock: VirtualClock) -> dict[str, Any]:
         """Serialise for the state file, with times as epoch seconds."""
@@ -222,8 +241,8 @@ class EndpointRecord:
             "spec": self.spec,
             "state": self.state,
             "since": clock.epoch(self.since),
-            "createdAt": clock.epoch(self.created_at),
-            "updatedAt": clock.epoch(self.updated_at),
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
             "createdBy": self.created_by,
             "updatedBy": self.updated_by,
             "message": self.message,
@@ -239,13 +258,15 @@ class EndpointRecord:
     def from_json(cls, data: dict[str, Any], clock: VirtualClock) -> EndpointRecord:
         """Rebuild a record saved by :meth:`to_json`."""
         last = data.get("lastRequest")
+        # Older sandboxes stamped these in virtual time, possibly in the future.
+        now = clock.wall()
         return cls(
             namespace=data["namespace"],
             spec=data["spec"],
             state=data["state"],
             since=clock.virtual(data["since"]),
-            created_at=clock.virtual(data["createdAt"]),
-            updated_at=clock.virtual(data["updatedAt"]),
+            created_at=min(data["createdAt"], now),
+            updated_at=min(data["updatedAt"], now),
             created_by=data["createdBy"],
             updated_by=data["updatedBy"],
             message=data.get("message"),

@@ -118,9 +118,9 @@ class Store:
         with self._changing():
             if (namespace, spec["name"]) in self._records:
                 raise ApiError(409, "An endpoint with the same name already exists")
-            now = self.clock.now()
             check_quota(namespace, spec, self._others(namespace, spec["name"]))
-            record = EndpointRecord.new(namespace, spec, now, actor)
+            now = self.clock.now()
+            record = EndpointRecord.new(namespace, spec, now, actor, self.clock.wall())
             record.enter("pending", now, f"Endpoint created from {record.repository}")
 
             self._records[(namespace, spec["name"])] = record
@@ -149,7 +149,7 @@ class Store:
                 check_quota(namespace, spec, self._others(namespace, name))
             record.spec = spec
             now = self.clock.now()
-            record.updated_at, record.updated_by = now, dict(actor)
+            record.changed_by(actor, self.clock.wall())
             if record.state == "paused":
                 # A paused endpoint keeps its new configuration for the next resume.
                 record.events.append((now, "[paused] Configuration updated"))
@@ -174,7 +174,7 @@ class Store:
                 raise ApiError(400, "Cannot pause a failed endpoint")
             if record.state != "paused":
                 now = self.clock.now()
-                record.updated_at, record.updated_by = now, dict(actor)
+                record.changed_by(actor, self.clock.wall())
                 record.enter("paused", now, "Endpoint paused")
             return self._render(record, base_url)
 
@@ -193,10 +193,10 @@ class Store:
 
             check_quota(namespace, record.spec, self._others(namespace, name))
             now = self.clock.now()
-            record.updated_at, record.updated_by = now, dict(actor)
+            record.changed_by(actor, self.clock.wall())
             record.enter("initializing", now, "Endpoint resumed, starting a replica")
-            return self._render(record, base_url)
 
+            return self._render(record, base_url)
     def scale_to_zero(
         self, namespace: str, name: str, actor: dict[str, str], base_url: str
     ) -> dict[str, Any]:
@@ -207,7 +207,7 @@ class Store:
                 raise ApiError(400, f"Cannot scale a {record.state} endpoint to zero")
             if record.state != "scaledToZero":
                 now = self.clock.now()
-                record.updated_at, record.updated_by = now, dict(actor)
+                record.changed_by(actor, self.clock.wall())
                 record.url_assigned = True
                 record.enter("scaledToZero", now, "Endpoint scaled to zero")
             return self._render(record, base_url)
@@ -277,7 +277,7 @@ class Store:
             raise ValueError(f"unknown state {state!r}; expected one of {STATES}")
         with self._changing():
             now = self.clock.now()
-            record = EndpointRecord.new(namespace, spec, now, actor)
+            record = EndpointRecord.new(namespace, spec, now, actor, self.clock.wall())
             record.force(state, now, message)
 
             self._records[(namespace, spec["name"])] = record

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from datetime import datetime, timezone
 
 import httpx2
 import pytest
@@ -17,6 +19,11 @@ pytestmark = pytest.mark.sandbox
 def _status(api: httpx2.Client, sb: Sandbox, name: str) -> dict:
     status: dict = api.get(f"/v2/endpoint/{sb.namespace}/{name}").json()["status"]
     return status
+
+
+def _iso_now() -> str:
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
 def _post(api: httpx2.Client, sb: Sandbox, name: str, verb: str) -> httpx2.Response:
@@ -236,13 +243,29 @@ def test_set_status_and_delete_behind_the_back(api: httpx2.Client, sb: Sandbox) 
     assert sb.delete("victim") is False
 
 
-def test_timestamps_follow_the_virtual_clock(api: httpx2.Client, sb: Sandbox) -> None:
+def _epoch(stamp: str) -> float:
+    assert stamp.endswith("Z")
+    return datetime.fromisoformat(stamp[:-1] + "+00:00").timestamp()
+
+
+def test_timestamps_are_wall_time_even_when_virtual_time_runs_ahead(
+    api: httpx2.Client, sb: Sandbox
+) -> None:
+    before = time.time()
     created = sb.seed("clock")["status"]["createdAt"]
     sb.advance(3600)
 
-    updated = _post(api, sb, "clock", "pause").json()["status"]["updatedAt"]
-    assert created < updated
-    assert int(updated[11:13]) == (int(created[11:13]) + 1) % 24
+    status = _post(api, sb, "clock", "pause").json()["status"]
+    after = time.time()
+    assert before - 0.001 <= _epoch(created) <= _epoch(status["updatedAt"])
+    assert _epoch(status["updatedAt"]) <= after
+    assert status["createdAt"] == created
+    sb.advance(3600)
+    resumed = _post(api, sb, "clock", "resume").json()["status"]
+    assert status["updatedAt"] <= resumed["updatedAt"] <= _iso_now()
+    lines = sb.logs("clock").splitlines()
+    assert all(line[:24] <= _iso_now() for line in lines)
+    assert [line[:24] for line in lines] == sorted(line[:24] for line in lines)
 
 
 def test_seed_checks_its_arguments(sb: Sandbox) -> None:
