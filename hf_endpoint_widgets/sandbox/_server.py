@@ -25,7 +25,6 @@ __all__ = ["Sandbox", "start"]
 
 logger = logging.getLogger(__name__)
 
-_ENV_KEYS = ("HF_INFERENCE_ENDPOINTS_API", "HF_ENDPOINT", "HF_TOKEN")
 _STARTUP_TIMEOUT = 10.0
 
 
@@ -84,7 +83,6 @@ class Sandbox(Controls):
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._client: EndpointsClient | None = None
-        self._saved_env: dict[str, str | None] | None = None
 
     @property
     def url(self) -> str:
@@ -170,25 +168,18 @@ class Sandbox(Controls):
         """Point ``HF_INFERENCE_ENDPOINTS_API``, ``HF_ENDPOINT`` and ``HF_TOKEN`` here.
 
         The previous values come back on :meth:`deactivate` (and on :meth:`stop`).
+        Activations stack: deactivating the last one points back at the previous.
         """
-        if self._saved_env is None:
-            self._saved_env = {key: os.environ.get(key) for key in _ENV_KEYS}
-        os.environ["HF_INFERENCE_ENDPOINTS_API"] = self.url
-        os.environ["HF_ENDPOINT"] = self.url
-        os.environ["HF_TOKEN"] = self.token
-        _active._set(self)
+        env = {
+            "HF_INFERENCE_ENDPOINTS_API": self.url,
+            "HF_ENDPOINT": self.url,
+            "HF_TOKEN": self.token,
+        }
+        _active._push(self, env)
 
     def deactivate(self) -> None:
         """Restore the environment variables changed by :meth:`activate`."""
-        _active._clear(self)
-        if self._saved_env is None:
-            return
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        self._saved_env = None
+        _active._pop(self)
 
     def _drop_connection(self, scope: MutableMapping[str, Any]) -> bool:
         """Close the socket of the request in ``scope`` without an answer."""

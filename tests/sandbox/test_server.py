@@ -66,6 +66,32 @@ def test_activate_sets_and_restores_env(monkeypatch: pytest.MonkeyPatch) -> None
     assert "HF_INFERENCE_ENDPOINTS_API" not in os.environ
 
 
+def test_activations_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_TOKEN", "hf_mine")
+    monkeypatch.delenv("HF_ENDPOINT", raising=False)
+    first = sandbox.start(speed=0, activate=True)
+    second = third = None
+    try:
+        second = sandbox.start(speed=0, activate=True)
+        assert sandbox.active() is second
+        second.stop()
+        assert sandbox.active() is first
+        assert os.environ["HF_ENDPOINT"] == first.url
+
+        third = sandbox.start(speed=0, activate=True)
+        first.stop()
+        assert sandbox.active() is third
+        assert os.environ["HF_ENDPOINT"] == third.url
+        third.stop()
+        assert sandbox.active() is None
+        assert os.environ["HF_TOKEN"] == "hf_mine"
+        assert "HF_ENDPOINT" not in os.environ
+    finally:
+        for running in (first, second, third):
+            if running is not None:
+                running.stop()
+
+
 def test_speed_is_settable(sb: Sandbox) -> None:
     sb.speed = 1000.0
     sb.seed("fast", status="pending")
