@@ -90,6 +90,11 @@ async def _ready(
             if deployed.state not in _STARTING:
                 break
 
+    if deployed.state == "scaledToZero":
+        raise ApiError(
+            503,
+            "Service Unavailable: the endpoint is scaled to zero, a request wakes it",
+        )
     raise ApiError(
         503,
         f"Service Unavailable: the endpoint is starting ({deployed.state})",
@@ -154,8 +159,11 @@ async def deployed_endpoint(request: Request) -> Response:
 
     deployed = backend.store.deployed(namespace, name, touch=False)
     _authorize(backend, request, deployed)
-    deployed = backend.store.deployed(namespace, name, touch=True)
     health = request.method in ("GET", "HEAD")
+    # Only inference counts as traffic: GETs are the readiness probes of wait() and
+    # of status widgets, and polling them must not keep an endpoint from scaling
+    # to zero, nor wake it up.
+    deployed = backend.store.deployed(namespace, name, touch=not health)
     deployed = await _ready(backend, request, deployed, health=health)
 
     if health:

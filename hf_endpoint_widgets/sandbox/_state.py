@@ -19,6 +19,9 @@ __all__ = ["Deployed", "Store"]
 
 logger = logging.getLogger(__name__)
 
+# Virtual seconds between two saves of the same endpoint's last request time.
+_SAVE_IDLE_EVERY = 60.0
+
 
 @dataclass(frozen=True)
 class Deployed:
@@ -51,6 +54,7 @@ class Store:
         self._lock = threading.RLock()
         self._records: dict[tuple[str, str], EndpointRecord] = {}
         self._failing: dict[str, str] = {}
+        self._saved_requests: dict[tuple[str, str], float] = {}
 
     # Failure injection
 
@@ -190,13 +194,13 @@ class Store:
                 )
             if record.state in ("running", "pending", "initializing", "updating"):
                 raise ApiError(400, f"Endpoint is already running ({record.state})")
-
             check_quota(namespace, record.spec, self._others(namespace, name))
+
             now = self.clock.now()
             record.changed_by(actor, self.clock.wall())
             record.enter("initializing", now, "Endpoint resumed, starting a replica")
-
             return self._render(record, base_url)
+
     def scale_to_zero(
         self, namespace: str, name: str, actor: dict[str, str], base_url: str
     ) -> dict[str, Any]:
@@ -239,15 +243,21 @@ class Store:
 
         A request to a scaled-to-zero endpoint wakes it up (``initializing``).
         """
-        woke = False
+        save = False
         with self._lock:
             record = self._record(namespace, name)
             if touch:
                 now = self.clock.now()
+                # Saved at most once per virtual minute of traffic: the idle timeout
+                # counts in minutes, and a restart loses less than one of them.
+                saved = self._saved_requests.get((namespace, name))
+                save = saved is None or now - saved >= _SAVE_IDLE_EVERY
+                if save:
+                    self._saved_requests[(namespace, name)] = now
                 record.last_request = now
                 if record.state == "scaledToZero":
                     record.enter("initializing", now, "Request received, scaling up")
-                    woke = True
+                    save = True
             spec = record.spec
             snapshot = Deployed(
                 namespace=namespace,
@@ -258,7 +268,7 @@ class Store:
                 repository=record.repository,
                 health_route=spec["healthRoute"],
             )
-        if woke and self.on_change is not None:
+        if save and self.on_change is not None:
             self.on_change()
         return snapshot
 
@@ -310,6 +320,7 @@ class Store:
         with self._changing():
             self._records.clear()
             self._failing.clear()
+            self._saved_requests.clear()
 
     # Persistence
 

@@ -139,11 +139,25 @@ def test_idle_endpoint_scales_to_zero(api: httpx2.Client, sb: Sandbox) -> None:
     url = sb.endpoint_url("idle")
 
     sb.advance(14 * 60)
-    assert api.get(f"{url}/health").status_code == 200
+    assert api.post(url, json={"inputs": "still here?"}).status_code == 200
     sb.advance(14 * 60)
     assert _status(api, sb, "idle")["state"] == "running"
     sb.advance(60)
     assert _status(api, sb, "idle")["state"] == "scaledToZero"
+
+
+def test_health_probes_are_not_traffic(api: httpx2.Client, sb: Sandbox) -> None:
+    sb.seed("probed", scale_to_zero_timeout=15)
+    url = sb.endpoint_url("probed")
+
+    for _minute in range(16):
+        sb.advance(60)
+        api.get(f"{url}/health")
+        api.get(f"{url}/info")
+    assert _status(api, sb, "probed")["state"] == "scaledToZero"
+    probe = api.get(f"{url}/health")
+    assert probe.status_code == 503 and "scaled to zero" in probe.json()["error"]
+    assert _status(api, sb, "probed")["state"] == "scaledToZero"
 
 
 def test_without_timeout_no_scale_to_zero(api: httpx2.Client, sb: Sandbox) -> None:

@@ -137,6 +137,29 @@ def test_state_file_round_trip(tmp_path: Path) -> None:
     assert names == {"deploying"}
 
 
+def test_inference_requests_reach_the_state_file(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+
+    def saved() -> dict:
+        (item,) = json.loads(state.read_text())["endpoints"]
+        return dict(item)
+
+    with sandbox.start(speed=0, state_file=state) as sb:
+        sb.seed("idle", task="text-classification", scale_to_zero_timeout=15)
+        headers = {"authorization": f"Bearer {sb.token}"}
+        sb.advance(600)
+        url = sb.endpoint_url("idle")
+        assert httpx2.post(url, json={"inputs": "x"}, headers=headers).is_success
+        # Read before stop(), which saves anyway: a killed sandbox keeps this too.
+        assert saved()["lastRequest"] - saved()["since"] == 600
+        sb.advance(30)
+        httpx2.post(url, json={"inputs": "x"}, headers=headers)
+        assert saved()["lastRequest"] - saved()["since"] == 600
+        sb.advance(35)
+        httpx2.post(url, json={"inputs": "x"}, headers=headers)
+        assert saved()["lastRequest"] - saved()["since"] == 665
+
+
 def test_cli_prints_url_token_and_exports(tmp_path: Path) -> None:
     state = tmp_path / "cli.json"
     command = [
