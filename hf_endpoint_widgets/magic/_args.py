@@ -82,7 +82,8 @@ INFER_ARGUMENTS: list[Declaration] = [
             "metavar": "SOURCE",
             "help": "Send one request per item of a list or Series variable, or of a "
             "DataFrame column (df.text). The body, if any, is a template where {item} "
-            "stands for each item. Returns a DataFrame.",
+            "stands for each item; without one, each item is the payload. Returns a "
+            "DataFrame with a row for every item.",
         },
     ),
     (
