@@ -7,7 +7,7 @@ Every error has one root, so ``except InferenceEndpointError`` catches them all:
     ├── InferenceEndpointFailedError       (the endpoint is failed or updateFailed)
     ├── EndpointNotDeployedError           (no URL yet: nothing to send requests to)
     ├── EndpointConnectionError            (the server could not be reached)
-    │   └── RequestTimeoutError            (no answer in time; also the timeout error)
+    │   └── RequestTimeoutError            (no answer in time; a TimeoutError too)
     ├── UnexpectedResponseError            (a success whose body is not the API's JSON)
     └── InferenceEndpointHTTPError         (the server answered with an error code)
         ├── BadRequestError                400, 422 (also a builtin ValueError)
