@@ -72,7 +72,7 @@ def name_problem(name: str) -> str | None:
         return "required"
     if len(name) > NAME_MAX_LENGTH:
         return f"at most {NAME_MAX_LENGTH} characters"
-    if re.match(NAME_PATTERN, name):
+    if re.fullmatch(NAME_PATTERN, name):
         return None
     if re.fullmatch(r"[a-z0-9-]+", name):
         return "must start and end with a letter or digit"

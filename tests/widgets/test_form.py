@@ -5,7 +5,12 @@ import pytest
 from hf_endpoint_widgets import _poller
 from hf_endpoint_widgets._payloads import NAME_PATTERN
 from hf_endpoint_widgets.widgets import CreateEndpointForm, EndpointManager
-from hf_endpoint_widgets.widgets._spec import SpecError, parse_env, validate_spec
+from hf_endpoint_widgets.widgets._spec import (
+    SpecError,
+    name_problem,
+    parse_env,
+    validate_spec,
+)
 
 from .fakes import FakeClient
 
@@ -86,6 +91,11 @@ def test_name_problems_say_what_to_fix(name: str, problem: str) -> None:
     with pytest.raises(SpecError) as info:
         validate_spec({**SPEC, "accelerator": "gpu", "name": name})
     assert info.value.fields["name"] == problem
+
+
+def test_name_rule_covers_the_whole_name() -> None:
+    assert name_problem("gpt2-demo") is None
+    assert name_problem("gpt2-demo\n") == "only lowercase letters, digits and '-'"
 
 
 def test_parse_env_refuses_duplicates() -> None:
