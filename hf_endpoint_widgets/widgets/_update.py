@@ -99,6 +99,15 @@ class UpdateEndpointForm(FormWidget):
                 return row
         return None
 
+    def _latest(self) -> InferenceEndpoint:
+        """The endpoint as last seen: by a poller listing it, or by this form."""
+        current = self._current
+        for poller in pollers_showing(self._client, current.namespace):
+            listed = poller.state.endpoint(self.endpoint_id)
+            if listed is not None and _newer(listed, current):
+                current = listed
+        return current
+
     @property
     def _catalog_namespace(self) -> str:
         return self._current.namespace
@@ -155,7 +164,7 @@ class UpdateEndpointForm(FormWidget):
     def _update_locked(
         self, changes: Mapping[str, Any], page: bool
     ) -> InferenceEndpoint | None:
-        current = self._current
+        current = self._current = self._latest()
         try:
             row = self._listed_row() or self.endpoint
             refusal = _actions.refusal("update", [row])
@@ -202,3 +211,10 @@ class UpdateEndpointForm(FormWidget):
                 f"{self.endpoint['status']} while the change rolls out."
             )
         return endpoint
+
+
+def _newer(listed: InferenceEndpoint, current: InferenceEndpoint) -> bool:
+    """Whether a listed copy of an endpoint is more recent than ``current``."""
+    if listed.updated_at is None or current.updated_at is None:
+        return listed.updated_at is not None
+    return listed.updated_at > current.updated_at

@@ -90,6 +90,19 @@ def test_unchanged_values_send_nothing(client: FakeClient) -> None:
     assert form.notice == "Nothing changed: no update sent to alice/chat-llm."
 
 
+def test_changes_are_checked_against_the_latest_listing(client: FakeClient) -> None:
+    manager = EndpointManager(client, push=False)  # type: ignore[arg-type]
+    form = UpdateEndpointForm("chat-llm", client)  # type: ignore[arg-type]
+    raw = client.raws["alice/chat-llm"]
+    raw["compute"]["scaling"]["maxReplica"] = 1  # changed from elsewhere
+    raw["status"]["updatedAt"] = "2026-01-02T04:00:00Z"
+    manager.refresh()
+
+    form.submit({"max_replica": "2"})
+
+    assert client.update_calls == [("alice/chat-llm", {"max_replica": 2})]
+
+
 def test_invalid_fields_are_shown_and_nothing_is_sent(client: FakeClient) -> None:
     form = UpdateEndpointForm("chat-llm", client)  # type: ignore[arg-type]
     page(form, type="update", changes={"min_replica": "1"})
