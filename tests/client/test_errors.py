@@ -14,6 +14,18 @@ from .fake_api import API, HUB, FakeAPI
 pytestmark = mock_only
 
 
+def alice_client(fake: FakeAPI, **options: int) -> EndpointsClient:
+    """A client of the fake, in namespace ``alice``, with the default options."""
+    return EndpointsClient(
+        fake.token,
+        api_url=API,
+        hub_url=HUB,
+        namespace="alice",
+        transport=fake.transport(),
+        **options,
+    )
+
+
 @pytest.mark.parametrize(
     ("code", "cls", "hint"),
     [
@@ -39,14 +51,7 @@ def test_status_codes_map_to_errors(
         headers={"x-request-id": "req-42", "retry-after": "3"},
     )
     fake.script.extend([response] * 4)
-    client = EndpointsClient(
-        fake.token,
-        api_url=API,
-        hub_url=HUB,
-        namespace="alice",
-        transport=fake.transport(),
-        max_retries=0,
-    )
+    client = alice_client(fake, max_retries=0)
 
     with pytest.raises(cls) as info:
         client.pause_inference_endpoint("my-bert")
@@ -91,13 +96,7 @@ def test_html_error_pages_are_not_quoted(
 
 def test_connection_errors_are_wrapped(fake: FakeAPI) -> None:
     fake.script.append(httpx2.ConnectError("refused"))
-    client = EndpointsClient(
-        fake.token,
-        api_url=API,
-        hub_url=HUB,
-        namespace="alice",
-        transport=fake.transport(),
-    )
+    client = alice_client(fake)
 
     with pytest.raises(errors.EndpointConnectionError, match="api.test") as info:
         client.pause_inference_endpoint("my-bert")
@@ -107,13 +106,7 @@ def test_connection_errors_are_wrapped(fake: FakeAPI) -> None:
 
 def test_a_request_timeout_is_a_timeout_error(fake: FakeAPI) -> None:
     fake.script.append(httpx2.ReadTimeout("slow"))
-    client = EndpointsClient(
-        fake.token,
-        api_url=API,
-        hub_url=HUB,
-        namespace="alice",
-        transport=fake.transport(),
-    )
+    client = alice_client(fake)
 
     with pytest.raises(TimeoutError) as info:
         client.pause_inference_endpoint("my-bert")
