@@ -203,16 +203,6 @@ def test_cli_prints_url_token_and_exports(tmp_path: Path) -> None:
     assert "gpt2-demo" in state.read_text()
 
 
-def test_pytest_fixture(endpoints_sandbox: Sandbox) -> None:
-    sb = endpoints_sandbox
-
-    assert os.environ["HF_INFERENCE_ENDPOINTS_API"] == sb.url
-    assert os.environ["HF_TOKEN"] == sb.token
-    sb.seed("from-fixture", status="pending")
-    sb.advance(5)
-    assert sb.get("from-fixture")["status"]["state"] == "running"
-
-
 def _run(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code],
