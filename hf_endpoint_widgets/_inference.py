@@ -485,6 +485,17 @@ class AsyncInferenceClient(_InferenceBase):
                 on_wait(self.clock() - start, delay)
             await self._sleep(delay)
 
+    async def wake(
+        self, *, wake_timeout: float, on_wait: WaitCallback | None = None
+    ) -> None:
+        """Wake a scaled-to-zero endpoint, as :meth:`InferenceClient.wake` does."""
+        try:
+            await self.request({}, wake_timeout=wake_timeout, on_wait=on_wait)
+        except InferenceEndpointHTTPError as exc:
+            if exc.status_code in (401, 403):
+                raise
+            logger.debug("%s is awake (HTTP %s)", self._label, exc.status_code)
+
     async def post(
         self,
         json: Any = None,

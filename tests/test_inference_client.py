@@ -186,6 +186,65 @@ def test_async_wake_retries_503():
     assert answer[0]["label"] == "POSITIVE" and len(seen) == 3
 
 
+def refusing_app(busy: int, status: int):
+    """Answers 503 ``busy`` times, then ``status`` (an empty payload refused)."""
+    seen: list[httpx2.Request] = []
+
+    def app(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        if len(seen) <= busy:
+            return httpx2.Response(503, json={"error": "starting"})
+        return httpx2.Response(status, json={"error": "inputs is required"})
+
+    return app, seen
+
+
+@pytest.mark.parametrize("status", [200, 400, 422])
+def test_wake_ends_at_the_first_answer_but_a_503(status: int):
+    app, seen = refusing_app(2, status)
+    clock = FakeClock(0.0)
+    client = InferenceClient(
+        URL,
+        token=False,
+        transport=httpx2.MockTransport(app),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+
+    client.wake(wake_timeout=60)
+
+    assert len(seen) == 3 and json.loads(seen[-1].content) == {}
+    assert all(r.headers["x-scale-up-timeout"] for r in seen)
+
+
+@pytest.mark.parametrize("status", [200, 422, 401])
+def test_async_wake_is_the_same(status: int):
+    app, seen = refusing_app(1, status)
+    clock = FakeClock(0.0)
+    client = AsyncInferenceClient(
+        URL,
+        token=False,
+        transport=httpx2.MockTransport(app),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+
+    if status == 401:
+        with pytest.raises(InferenceEndpointError, match="401"):
+            asyncio.run(client.wake(wake_timeout=10))
+    else:
+        asyncio.run(client.wake(wake_timeout=10))
+    assert len(seen) == 2 and len(clock.sleeps) == 1
+
+
+def test_wake_refused_for_the_token_raises():
+    app, _ = refusing_app(0, 403)
+    client = InferenceClient(URL, token=False, transport=httpx2.MockTransport(app))
+
+    with pytest.raises(InferenceEndpointError, match="403"):
+        client.wake(wake_timeout=10)
+
+
 def test_stream_errors_raise():
     app, _ = sse_app([json.dumps({"error": "CUDA out of memory"})])
     client = InferenceClient(URL, token=False, transport=httpx2.MockTransport(app))
