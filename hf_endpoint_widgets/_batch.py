@@ -26,6 +26,7 @@ import pandas as pd
 
 from ._http import RetryPolicy, build_headers, error_from_response, retry_after
 from ._inference import parse_body
+from ._media_types import sniff
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -191,7 +192,10 @@ class _Engine:
         else:
             json, data = default_payload(built, self.parameters)
         if data is not None:
-            return {"content": data, "headers": {"content-type": _kind(data)}}
+            return {
+                "content": data,
+                "headers": {"content-type": sniff(data) or "application/octet-stream"},
+            }
         return {"json": json}
 
     async def _one(self, http: httpx2.AsyncClient, item: Any) -> BatchRow:
@@ -273,20 +277,6 @@ class _Engine:
                 ),
             }
         )
-
-
-def _kind(data: bytes) -> str:
-    signatures = {
-        b"\x89PNG": "image/png",
-        b"\xff\xd8\xff": "image/jpeg",
-        b"RIFF": "audio/wav",
-        b"fLaC": "audio/flac",
-        b"ID3": "audio/mpeg",
-    }
-    for head, kind in signatures.items():
-        if data.startswith(head):
-            return kind
-    return "application/octet-stream"
 
 
 def _error_text(exc: BaseException) -> str:

@@ -18,6 +18,7 @@ import httpx2
 from ._config import resolve_token
 from ._http import RetryPolicy, build_headers, connection_error, error_from_response
 from ._http import retry_after as retry_after_header
+from ._media_types import sniff
 from .errors import (
     InferenceEndpointError,
     InferenceEndpointHTTPError,
@@ -137,7 +138,7 @@ class _InferenceBase:
             merged["x-scale-up-timeout"] = str(max(1, int(scale_up_timeout)))
         merged.update(headers or {})
         if data is not None:
-            merged.setdefault("content-type", "application/octet-stream")
+            merged.setdefault("content-type", sniff(data) or "application/octet-stream")
             return {"content": data, "headers": merged}
         return {"json": json, "headers": merged}
 

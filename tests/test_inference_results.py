@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hf_endpoint_widgets._media_types import sniff
 from hf_endpoint_widgets._results import (
     ClassificationResult,
     FeatureExtractionResult,
@@ -181,3 +182,32 @@ def test_audio_bytes_are_not_shown_as_an_image():
 
     assert not isinstance(result, ImageResult)
     assert repr(result) == "<12 bytes of audio/wav>"
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ['image/x"onerror="alert(1)', "image/svg+xml", "IMAGE/PNG; charset=x", None],
+)
+def test_a_declared_image_type_is_trusted_only_when_known(declared: str | None):
+    result = make_result(PNG, task="text-to-image", content_type=declared)
+
+    assert result.mime == "image/png"
+    assert set(result._repr_mimebundle_()) == {"image/png", "text/plain"}
+    assert "onerror" not in result._html() and "svg" not in result._html()
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"GIF89a", "image/gif"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
+        (b"RIFF\x00\x00\x00\x00WAVEfmt ", "audio/wav"),
+        (b"fLaC\x00", "audio/flac"),
+        (b"plain text", None),
+    ],
+)
+def test_payload_bytes_are_typed_by_their_signature(head: bytes, kind: str | None):
+    assert sniff(head + b"\x00" * 8) == kind

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._media_types import image_type
 from ._base import FORMATS, InferenceResult, JsonResult
 from ._labels import ClassificationResult, FillMaskResult, extract_labels
-from ._media import FeatureExtractionResult, ImageResult, image_type
+from ._media import FeatureExtractionResult, ImageResult
 from ._spans import QuestionAnsweringResult, TokenClassificationResult
 from ._text import TextResult, extract_text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from typing import TYPE_CHECKING, Any
 
+from .._media_types import image_type
 from ._base import Bundle, InferenceResult, esc, table
 
 if TYPE_CHECKING:
@@ -139,25 +140,3 @@ class ImageResult(InferenceResult):
         from PIL import Image
 
         return Image.open(io.BytesIO(bytes(self.raw)))
-
-
-_SIGNATURES = {
-    b"\x89PNG": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"GIF87a": "image/gif",
-    b"GIF89a": "image/gif",
-}
-
-
-def image_type(data: bytes | bytearray, content_type: str | None = None) -> str | None:
-    """The image MIME type of an answer, None when it is not an image: the
-    ``content_type`` when it names one, else the type its first bytes show."""
-    kind = (content_type or "").split(";")[0].strip().lower()
-    if kind.startswith("image/"):
-        return kind
-    if kind and kind != "application/octet-stream":
-        return None
-    head = bytes(data[:12])
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    return next((t for sig, t in _SIGNATURES.items() if head.startswith(sig)), None)
