@@ -409,21 +409,28 @@ def _wait(
     After the first interrupt the work is cancelled and waited for: further
     interrupts only repeat that, so the rows that finished are never lost.
     """
-    stopped = False
+    interrupts = cancelled = 0
     while True:
         try:
+            if interrupts > cancelled:
+                # Cancelling here, not in the handler, so a further interrupt
+                # cannot escape while the cancellation is being sent.
+                cancelled = interrupts
+                logger.warning(_STOPPING[cancelled > 1])
+                cancel()
             finished = done.wait(POLL_INTERVAL)
-            if not stopped:
+            if not interrupts:
                 engine.drain(on_result, bar)
             if finished:
-                return stopped
+                return bool(interrupts)
         except KeyboardInterrupt:
-            if stopped:
-                logger.warning("Still stopping the batch: waiting for its requests.")
-            else:
-                logger.warning("Batch interrupted: returning the rows that finished.")
-            stopped = True
-            cancel()
+            interrupts += 1
+
+
+_STOPPING = (
+    "Batch interrupted: returning the rows that finished.",
+    "Still stopping the batch: waiting for its requests.",
+)
 
 
 def _cancel(loop: asyncio.AbstractEventLoop, task: asyncio.Task[None]) -> None:
