@@ -3,7 +3,7 @@
 Every error has one root, so ``except InferenceEndpointError`` catches them all::
 
     InferenceEndpointError
-    ├── InferenceEndpointTimeoutError      (also a builtin TimeoutError)
+    ├── InferenceEndpointTimeoutError      (waiting ran out; a builtin TimeoutError)
     ├── InferenceEndpointFailedError       (the endpoint is failed or updateFailed)
     ├── EndpointNotDeployedError           (no URL yet: nothing to send requests to)
     ├── EndpointConnectionError            (the server could not be reached)
@@ -77,7 +77,7 @@ class InferenceEndpointError(Exception):
 
 
 class InferenceEndpointTimeoutError(InferenceEndpointError, TimeoutError):
-    """Waiting for an endpoint, or for a response, took longer than allowed."""
+    """Waiting for an endpoint (to deploy, or to wake up) took longer than allowed."""
 
 
 class InferenceEndpointFailedError(InferenceEndpointError):
@@ -92,9 +92,10 @@ class EndpointConnectionError(InferenceEndpointError):
     """The server could not be reached, or it dropped the connection."""
 
 
-class RequestTimeoutError(InferenceEndpointTimeoutError, EndpointConnectionError):
-    """A request got no response in time. It is a builtin ``TimeoutError`` and,
-    like other transport failures, an :class:`EndpointConnectionError`."""
+class RequestTimeoutError(EndpointConnectionError, TimeoutError):
+    """One request got no response in time: a builtin ``TimeoutError`` and, like
+    other transport failures, an :class:`EndpointConnectionError`. It is not an
+    :class:`InferenceEndpointTimeoutError`, which says a whole wait ran out."""
 
 
 class UnexpectedResponseError(InferenceEndpointError):
