@@ -145,7 +145,7 @@ class StatusBadge(PolledWidget):
         target = status_value(status)
         clock = self._poller._clock
         start = clock()
-        state = self._poller.state
+        state = self._live.state
         if state.generation == 0:
             state = self._poller.refresh_now()
 

@@ -16,6 +16,7 @@ import traitlets
 
 from hf_endpoint_widgets._poller import (
     SLOW_INTERVAL,
+    Poller,
     PollState,
     describe_error,
     get_poller,
@@ -177,9 +178,18 @@ class PolledWidget(MessageWidget):
         """The ``EndpointsClient`` this widget talks to."""
         return self._client
 
+    @property
+    def _live(self) -> Poller:
+        """The poller, followed again first if the page had stopped showing this
+        widget, so Python never reads a stopped poller's old state."""
+        if not self._following and not self._closed:
+            logger.info("%s used from Python; following %s", self, self.namespace)
+            self._follow()
+        return self._poller
+
     def refresh(self) -> None:
         """Fetch the endpoints now and update every widget of this namespace."""
-        self._poller.refresh_now()
+        self._live.refresh_now()
         self._sync(self._poller.state)
 
     def close(self) -> None:

@@ -130,14 +130,14 @@ class EndpointManager(PolledWidget):
 
         Raises ``ValueError`` when setting an endpoint this manager does not show.
         """
-        state = self._poller.state
+        state = self._live.state
         found = (state.endpoint(endpoint_id) for endpoint_id in self.selection)
         return [endpoint for endpoint in found if endpoint is not None]
 
     @selected.setter
     def selected(self, endpoints: object) -> None:
         ids = self._given_ids([endpoints])
-        state = self._poller.state
+        state = self._live.state
         if any(i not in state.rows for i in ids):
             state = self._poller.refresh_now(fast=False)
         missing = [i for i in ids if i not in state.rows]
@@ -176,7 +176,7 @@ class EndpointManager(PolledWidget):
                 "manager.update('my-endpoint', max_replica=2)."
             )
         self._run("update", ids, changes=changes)
-        updated = self._poller.state.endpoint(ids[0])
+        updated = self._live.state.endpoint(ids[0])
         assert updated is not None
         return updated
 
@@ -209,14 +209,14 @@ class EndpointManager(PolledWidget):
         ids = self._ids([] if endpoint is None else [endpoint])
         if len(ids) != 1:
             raise ValueError(f"Select one endpoint to update, not {len(ids)}.")
-        found = self._poller.state.endpoint(ids[0])
+        found = self._live.state.endpoint(ids[0])
         namespace = ids[0].split("/", 1)[0]
         poller = self._poller if self._poller.own == namespace else None
         return UpdateEndpointForm(found or ids[0], self._client, poller=poller)
 
     def to_dataframe(self) -> pd.DataFrame:
         """Return the endpoints shown, as :func:`endpoints_dataframe` does."""
-        state = self._poller.state
+        state = self._live.state
         return endpoints_dataframe(state.endpoints, hardware=self._poller.prices)
 
     def close(self) -> None:
@@ -299,7 +299,7 @@ class EndpointManager(PolledWidget):
         page: bool,
         changes: Mapping[str, Any],
     ) -> None:
-        state = self._poller.state
+        state = self._live.state
         if not page and any(i not in state.rows for i in ids):
             state = self._poller.refresh_now()
         problem = _check(action, ids, state, confirm if page else None, page)

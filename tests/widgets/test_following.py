@@ -141,6 +141,21 @@ def test_a_shown_widget_stops_polling_when_its_page_goes_quiet(
     m.close()
 
 
+def test_python_reads_of_a_quiet_widget_follow_again(client: FakeClient) -> None:
+    m = EndpointManager(client, push=True)  # type: ignore[arg-type]
+    page(m, type="pull")
+    first = m._poller
+    client.clock.advance(HEARTBEAT + 1)
+    assert wait_for_thread(first) and first.stopped
+
+    client.set_status("embedder", "initializing")
+    frame = m.to_dataframe().set_index("name")
+
+    assert frame.loc["embedder", "status"] == "initializing"
+    assert m._poller is not first and not m._poller.stopped
+    m.close()
+
+
 def test_a_widget_used_only_from_python_keeps_following(client: FakeClient) -> None:
     m = EndpointManager(client, push=True)  # type: ignore[arg-type]
     changed = threading.Event()
@@ -195,7 +210,7 @@ def test_every_trait_write_holds_the_sync_lock(client: FakeClient) -> None:
 class MainThreadComm(RecordingComm):
     """A comm that, like ipykernel 7.0, refuses messages sent from other threads."""
 
-    refused = threading.Event()
+    refused: threading.Event
 
     def publish_msg(self, msg_type: str, data: Any = None, *a: Any, **k: Any) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -207,6 +222,7 @@ class MainThreadComm(RecordingComm):
 def test_a_kernel_refusing_thread_messages_turns_the_widget_to_pull(
     client: FakeClient, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
+    MainThreadComm.refused = threading.Event()
     monkeypatch.setattr(comm, "create_comm", MainThreadComm)
     _base._push_warned.clear()
     m = EndpointManager(client, push=True)  # type: ignore[arg-type]
