@@ -30,6 +30,15 @@ __all__ = ["MessageWidget", "PolledWidget", "iso_utc", "resolve_client"]
 
 logger = logging.getLogger(__name__)
 
+
+class _SendRefused(Exception):
+    """The comm refused a message sent from the poller's thread."""
+
+    def __init__(self, refusal: Exception) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+
 #: A new widget fetches at once unless the shared data is younger than this, so
 #: widgets opened together (a loop of badges) share one request.
 FRESH_AGE = 1.0
@@ -278,8 +287,17 @@ class PolledWidget(MessageWidget):
             return
         try:
             self._sync(state)
+        except _SendRefused as exc:
+            self._fall_back_to_pull(exc.refusal)
+
+    def _send(self, msg: Any, buffers: Any = None) -> None:
+        # Marks what the comm refused, so only that turns the widget to pull.
+        try:
+            super()._send(msg, buffers)
         except Exception as exc:
-            self._fall_back_to_pull(exc)
+            if threading.current_thread() is threading.main_thread():
+                raise
+            raise _SendRefused(exc) from exc
 
     def _fall_back_to_pull(self, exc: Exception) -> None:
         """Some kernels (ipykernel 7.0) refuse messages sent from other threads:

@@ -240,3 +240,26 @@ def test_a_kernel_refusing_thread_messages_turns_the_widget_to_pull(
     assert last["push"] is False
     statuses = {row["id"]: row["status"] for row in last["endpoints"]}
     assert statuses["alice/embedder"] == "initializing"
+
+
+def test_a_failing_observer_does_not_turn_the_widget_to_pull(
+    client: FakeClient, caplog: Any
+) -> None:
+    m = EndpointManager(client, push=True)  # type: ignore[arg-type]
+    called = threading.Event()
+
+    def broken(change: Any) -> None:
+        called.set()
+        raise ValueError("a bug in the user's observer")
+
+    m.observe(broken, "endpoints")
+    client.set_status("embedder", "initializing")
+    client.clock.advance(30)
+    with caplog.at_level(logging.WARNING, logger="hf_endpoint_widgets.widgets._base"):
+        m._poller._wake.set()
+        assert called.wait(10)
+        m._poller.stop()
+
+    assert not m._push_failed and m.push is True
+    assert "could not update from the poller's thread" not in caplog.text
+    m.close()
