@@ -198,7 +198,8 @@ _JSON_TASKS: dict[str, Callable[[Any, dict[str, Any], str], Any]] = {
     "text-to-image": _text_to_image,
 }
 TASKS = (*GENERATIVE_TASKS, *_JSON_TASKS, *_BINARY_TASKS)
-# The API's enum of `model.task`, plus what the sandbox serves (nothing more today).
+# The API's enum of `model.task` as last published (2023), the Hub's newer pipeline
+# tags, and what the sandbox serves. The live enum is not public, so this is a guess.
 _API_TASKS = (
     "text-classification", "zero-shot-classification", "token-classification",
     "question-answering", "fill-mask", "summarization", "translation",
@@ -207,6 +208,15 @@ _API_TASKS = (
     "object-detection", "image-segmentation", "table-question-answering",
     "conversational", "sentence-similarity", "sentence-embeddings",
     "sentence-ranking", "text-to-image", "custom",
+    "image-text-to-text", "text-to-speech", "text-to-audio", "image-to-text",
+    "image-to-image", "visual-question-answering", "document-question-answering",
+    "zero-shot-image-classification", "zero-shot-object-detection",
+    "depth-estimation", "mask-generation", "video-classification", "text-to-video",
+    "image-to-video", "audio-to-audio", "tabular-classification",
+    "tabular-regression", "text-ranking", "image-feature-extraction",
+    "keypoint-detection", "any-to-any", "voice-activity-detection",
+    "time-series-forecasting", "unconditional-image-generation",
+    "video-text-to-text", "audio-text-to-text",
 )  # fmt: skip
 TASK_NAMES = tuple(dict.fromkeys((*_API_TASKS, *TASKS)))
 

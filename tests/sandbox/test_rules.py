@@ -43,6 +43,16 @@ def test_unknown_task_is_an_unknown_variant(api: httpx2.Client, sb: Sandbox) -> 
     assert set(TASKS) <= set(TASK_NAMES) and "custom" in TASK_NAMES
 
 
+@pytest.mark.parametrize("task", ["image-text-to-text", "text-to-speech", "custom"])
+def test_tasks_newer_than_the_published_enum_are_accepted(
+    api: httpx2.Client, sb: Sandbox, task: str
+) -> None:
+    body = create_body("modern")
+    body["model"]["task"] = task
+
+    assert _create(api, sb, body).status_code == 202
+
+
 def test_health_route_gets_a_leading_slash(api: httpx2.Client, sb: Sandbox) -> None:
     body = create_body("probe")
     body["model"]["image"] = {
