@@ -211,3 +211,11 @@ def test_a_declared_image_type_is_trusted_only_when_known(declared: str | None):
 )
 def test_payload_bytes_are_typed_by_their_signature(head: bytes, kind: str | None):
     assert sniff(head + b"\x00" * 8) == kind
+
+
+def test_markdown_never_loads_an_image_the_server_names():
+    answer = [{"generated_text": "See ![pixel](https://tracker.example/p.gif) *now*"}]
+    markdown = make_result(answer, display="markdown")._repr_mimebundle_()
+
+    assert "![" not in markdown["text/markdown"]
+    assert "*now*" in markdown["text/markdown"]

@@ -26,8 +26,9 @@ class TextResult(InferenceResult):
         return f'<div style="white-space:pre-wrap">{esc(self.text)}</div>'
 
     def _markdown(self) -> str:
-        # Markdown formatting renders, raw HTML does not: it is shown as text.
-        return html.escape(self.text, quote=False)
+        # Markdown formatting renders; raw HTML and images (which would load a
+        # server-chosen URL on display) are shown as text.
+        return html.escape(self.text, quote=False).replace("![", "!\\[")
 
     def _records(self) -> Any:
         return [{"text": self.text}]
