@@ -59,22 +59,44 @@ class BatchRow:
     elapsed_s: float | None = None
 
 
-def as_items(items: Iterable[Any]) -> tuple[list[Any], pd.Index | None]:
-    """The items as a list, and the index to align the results with.
+def as_items(
+    items: Iterable[Any], name: str = "items"
+) -> tuple[list[Any], pd.Index | None]:
+    """The items as a list, read once, and the index to align the results with.
 
     A Series keeps its index; a one-column DataFrame is read as that column.
+    ``name`` is how the messages of the errors call ``items``.
+
+    Raises
+    ------
+    ValueError
+        For a DataFrame of several columns.
+    TypeError
+        For a single item (a str, bytes or dict) or a value that holds no items.
     """
     if isinstance(items, pd.DataFrame):
         if items.shape[1] != 1:
+            columns, first = ", ".join(map(str, items.columns[:5])), items.columns[0]
             raise ValueError(
-                "Pass one column of the DataFrame (df['text']), not the whole frame."
+                f"{name}: a DataFrame of {items.shape[1]} columns ({columns}); "
+                f"pass one column, e.g. {name}.{first}."
             )
         items = items.iloc[:, 0]
     if isinstance(items, pd.Series):
         return items.tolist(), items.index
-    if isinstance(items, (str, bytes, dict)):
-        raise TypeError("batch() takes a list of items; wrap a single one in [...].")
-    return list(items), None
+    if isinstance(items, (str, bytes, bytearray, dict)):
+        raise TypeError(
+            f"{name}: a {type(items).__name__} is one item, not a list of them; "
+            f"pass a list ([{name}]) or a DataFrame column (df.text)."
+        )
+    try:
+        tolist = getattr(items, "tolist", None)
+        return (list(tolist()) if callable(tolist) else list(items)), None
+    except TypeError:
+        raise TypeError(
+            f"{name}: a {type(items).__name__} holds no items; pass a list, a "
+            "Series or a DataFrame column (df.text)."
+        ) from None
 
 
 def _plain(value: Any) -> Any:

@@ -186,7 +186,7 @@ def test_invalid_arguments():
 
     with pytest.raises(ValueError, match="concurrency"):
         client.batch(["x"], concurrency=0, progress=False)
-    with pytest.raises(TypeError, match="list of items"):
+    with pytest.raises(TypeError, match="is one item, not a list"):
         client.batch("just one", progress=False)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
+from .._batch import as_items
 from .._results import JsonResult
 from ._infer import RowHook, ready, route_for
 from ._parse import build_request, request_from_value, resolve_batch
@@ -31,29 +32,11 @@ def batch_items(source: str, value: Any) -> list[Any] | pd.Series:
     labels the rows), anything else as a list; user mistakes are ``UsageError``s."""
     import pandas as pd
 
-    if isinstance(value, pd.DataFrame):
-        if value.shape[1] != 1:
-            columns, first = ", ".join(map(str, value.columns[:5])), value.columns[0]
-            raise UsageError(
-                f"--batch {source}: a DataFrame of {value.shape[1]} columns "
-                f"({columns}); pass one column, e.g. --batch {source}.{first}."
-            )
-        value = value.iloc[:, 0]
-    if isinstance(value, pd.Series):
-        return value
-    if isinstance(value, (str, bytes, bytearray, dict)):
-        raise UsageError(
-            f"--batch {source}: a {type(value).__name__} is one item, not a list of "
-            f"them; pass a list (items = [{source}]) or a DataFrame column (df.text)."
-        )
     try:
-        tolist = getattr(value, "tolist", None)
-        return list(tolist()) if callable(tolist) else list(value)
-    except TypeError:
-        raise UsageError(
-            f"--batch {source}: a {type(value).__name__} holds no items; pass a list, "
-            "a Series or a DataFrame column (df.text)."
-        ) from None
+        values, index = as_items(value, source)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"--batch {exc}") from None
+    return values if index is None else pd.Series(values, index=index)
 
 
 def _builder(

@@ -157,7 +157,7 @@ def test_one_text_or_a_whole_frame_says_what_to_pass(ip):
     frame = usage_error(ip, "%infer cls --batch df")
 
     assert "a str is one item" in one and "[s]" in one
-    assert "2 columns (review, stars)" in frame and "--batch df.review" in frame
+    assert "2 columns (review, stars)" in frame and "e.g. df.review" in frame
 
 
 def test_without_a_body_each_item_is_the_payload(ip):
