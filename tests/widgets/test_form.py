@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from hf_endpoint_widgets import _poller
@@ -161,7 +163,8 @@ def test_create_from_a_star_manager_refreshes_it_and_no_other(
     client: FakeClient,
 ) -> None:
     client.add("team-llm", "paused", namespace="acme")
-    manager = EndpointManager(client, namespace="*", push=False)  # type: ignore[arg-type]
+    everyone: Any = client
+    manager = EndpointManager(everyone, namespace="*", push=False)
     form = manager.create_form()
     page(form, type="catalog")
 
