@@ -23,7 +23,9 @@ function fakeModel(state) {
     set(name, value) { this.sets.push([name, value]); state[name] = value; },
     save_changes() { this.saves += 1; },
     on(events, fn) {
-      for (const e of events.split(" ")) listeners.set(e, [...(listeners.get(e) || []), fn]);
+      for (const e of events.split(" ")) {
+        listeners.set(e, [...(listeners.get(e) || []), fn]);
+      }
     },
     off(events, fn) {
       for (const e of (events || "").split(" ")) {
@@ -48,7 +50,8 @@ const row = (name, status, extra = {}) => ({
   price_per_hour: 0.8, url: status === "running" ? `https://${name}.example` : null,
   created_at: "2026-01-01T00:00:00Z", updated_at: new Date().toISOString(), ...extra,
 });
-const load = async (name) => (await import(pathToFileURL(path.join(jsDir, name)))).default;
+const load = async (name) =>
+  (await import(pathToFileURL(path.join(jsDir, name)))).default;
 const byTest = (root, id) => root.querySelector(`[data-testid="${id}"]`);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -130,7 +133,8 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
   const sortStatus = byTest(el, "hfew-sort-status");
   sortStatus.click();
   assert.equal(sortStatus.closest("th").getAttribute("aria-sort"), "ascending");
-  const order = [...el.querySelectorAll('[data-testid="hfew-row"]')].map((r) => r.dataset.id);
+  const order = [...el.querySelectorAll('[data-testid="hfew-row"]')]
+    .map((r) => r.dataset.id);
   assert.deepEqual(order, ["alice/chat", "alice/sleepy", "alice/evil"]);
   sortStatus.click();
   assert.equal(sortStatus.closest("th").getAttribute("aria-sort"), "descending");
