@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import httpx2
 import pytest
@@ -22,6 +23,19 @@ from .support import FakeClock
 
 URL = "https://ep.example/endpoints/acme/bert"
 TOKEN = "hf_TestTokenThatMustStayHidden"
+
+
+def on_fake_clock(cls: type, app: Any, token: str | bool = False) -> tuple[Any, Any]:
+    """A ``cls`` client of ``app`` whose waits pass on a fake clock."""
+    clock = FakeClock(0.0)
+    client = cls(
+        URL,
+        token=token,
+        transport=httpx2.MockTransport(app),
+        clock=clock,
+        sleep=clock.sleep,
+    )
+    return client, clock
 
 
 def waking_app(busy: int, retry_after: str | None = None):
@@ -50,14 +64,7 @@ def test_post_sends_token_and_json():
 
 def test_wake_retries_503_with_scale_up_header_and_reports_progress():
     app, seen = waking_app(3, retry_after="2")
-    clock = FakeClock(0.0)
-    client = InferenceClient(
-        URL,
-        token=TOKEN,
-        transport=httpx2.MockTransport(app),
-        clock=clock,
-        sleep=clock.sleep,
-    )
+    client, clock = on_fake_clock(InferenceClient, app, token=TOKEN)
     waits: list[tuple[float, float]] = []
 
     answer = client.post(
@@ -72,14 +79,7 @@ def test_wake_retries_503_with_scale_up_header_and_reports_progress():
 
 def test_wake_gives_up_after_the_timeout():
     app, _ = waking_app(1000)
-    clock = FakeClock(0.0)
-    client = InferenceClient(
-        URL,
-        token=False,
-        transport=httpx2.MockTransport(app),
-        clock=clock,
-        sleep=clock.sleep,
-    )
+    client, clock = on_fake_clock(InferenceClient, app, token=False)
 
     with pytest.raises(
         InferenceEndpointTimeoutError, match="did not wake up within 30"
@@ -202,14 +202,7 @@ def refusing_app(busy: int, status: int):
 @pytest.mark.parametrize("status", [200, 400, 422])
 def test_wake_ends_at_the_first_answer_but_a_503(status: int):
     app, seen = refusing_app(2, status)
-    clock = FakeClock(0.0)
-    client = InferenceClient(
-        URL,
-        token=False,
-        transport=httpx2.MockTransport(app),
-        clock=clock,
-        sleep=clock.sleep,
-    )
+    client, clock = on_fake_clock(InferenceClient, app, token=False)
 
     client.wake(wake_timeout=60)
 
@@ -220,14 +213,7 @@ def test_wake_ends_at_the_first_answer_but_a_503(status: int):
 @pytest.mark.parametrize("status", [200, 422, 401])
 def test_async_wake_is_the_same(status: int):
     app, seen = refusing_app(1, status)
-    clock = FakeClock(0.0)
-    client = AsyncInferenceClient(
-        URL,
-        token=False,
-        transport=httpx2.MockTransport(app),
-        clock=clock,
-        sleep=clock.sleep,
-    )
+    client, clock = on_fake_clock(AsyncInferenceClient, app, token=False)
 
     if status == 401:
         with pytest.raises(InferenceEndpointError, match="401"):
