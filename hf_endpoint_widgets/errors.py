@@ -3,19 +3,19 @@
 Every error has one root, so ``except InferenceEndpointError`` catches them all::
 
     InferenceEndpointError
-    ├── InferenceEndpointTimeoutError      (waiting ran out; a builtin TimeoutError)
-    ├── InferenceEndpointFailedError       (the endpoint is failed or updateFailed)
-    ├── EndpointNotDeployedError           (no URL yet: nothing to send requests to)
-    ├── EndpointConnectionError            (the server could not be reached)
-    │   └── RequestTimeoutError            (no answer in time; a TimeoutError too)
-    ├── UnexpectedResponseError            (a success whose body is not the API's JSON)
-    └── InferenceEndpointHTTPError         (the server answered with an error code)
-        ├── BadRequestError                400, 422 (also a builtin ValueError)
-        ├── AuthenticationError            401, 403
-        ├── NotFoundError                  404
-        ├── ConflictError                  409
-        ├── RateLimitError                 429, with ``retry_after``
-        └── ServerError                    5xx
+    ├── InferenceEndpointTimeoutError  (waiting ran out; a builtin TimeoutError)
+    ├── InferenceEndpointFailedError   (the endpoint is failed or updateFailed)
+    ├── EndpointNotDeployedError       (no URL yet: nothing to send requests to)
+    ├── EndpointConnectionError        (the server could not be reached)
+    │   └── RequestTimeoutError        (no answer in time; a TimeoutError too)
+    ├── UnexpectedResponseError        (a 2xx whose body is not the API's JSON)
+    └── InferenceEndpointHTTPError     (the server answered with an error code)
+        ├── BadRequestError            400, 422 (also a builtin ValueError)
+        ├── AuthenticationError        401, 403
+        ├── NotFoundError              404
+        ├── ConflictError              409
+        ├── RateLimitError             429, with ``retry_after``
+        └── ServerError                5xx
 
 Messages name the endpoint as ``namespace/name`` when there is one, and say what to do
 next. They never contain the token.
