@@ -95,15 +95,10 @@ class AsyncEndpointsClient(ClientBase):
     def _spawn(self, token: str | bool) -> AsyncEndpointsClient:
         return AsyncEndpointsClient(
             token,
-            api_url=self.api_url,
-            hub_url=self.hub_url,
-            namespace=self._namespace,
-            timeout=self._timeout,
-            max_retries=self._retry.max_retries,
             transport=self._transport,
-            clock=self.clock,
             sleep=self.sleep,
             sync_sleep=self.sync_sleep,
+            **self._settings(),
         )
 
     def _sync_owner(self) -> EndpointsClient:
@@ -113,14 +108,9 @@ class AsyncEndpointsClient(ClientBase):
                 sync_transport = None
             self._sync = EndpointsClient(
                 self._token or False,
-                api_url=self.api_url,
-                hub_url=self.hub_url,
-                namespace=self._namespace,
-                timeout=self._timeout,
-                max_retries=self._retry.max_retries,
                 transport=sync_transport,
-                clock=self.clock,
                 sleep=self.sync_sleep,
+                **self._settings(),
             )
         return self._sync
 

@@ -120,6 +120,18 @@ class ClientBase:
     def _spawn(self, token: str | bool) -> Any:
         raise NotImplementedError
 
+    def _settings(self) -> dict[str, Any]:
+        """The constructor arguments, but the token and the transport, that make
+        another client behave like this one."""
+        return {
+            "api_url": self.api_url,
+            "hub_url": self.hub_url,
+            "namespace": self._namespace,
+            "timeout": self._timeout,
+            "max_retries": self._retry.max_retries,
+            "clock": self.clock,
+        }
+
     def _cached_whoami(self) -> dict[str, Any] | None:
         with _whoami_lock:
             return _whoami_cache.get(self._whoami_key())

@@ -110,15 +110,7 @@ class EndpointsClient(ClientBase):
 
     def _spawn(self, token: str | bool) -> EndpointsClient:
         return EndpointsClient(
-            token,
-            api_url=self.api_url,
-            hub_url=self.hub_url,
-            namespace=self._namespace,
-            timeout=self._timeout,
-            max_retries=self._retry.max_retries,
-            transport=self._transport,
-            clock=self.clock,
-            sleep=self.sleep,
+            token, transport=self._transport, sleep=self.sleep, **self._settings()
         )
 
     def _send(self, call: Call[T]) -> T:
