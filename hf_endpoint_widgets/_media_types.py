@@ -39,8 +39,8 @@ def image_type(data: bytes | bytearray, content_type: str | None = None) -> str 
     declared = (content_type or "").split(";")[0].strip().lower()
     if declared in IMAGE_TYPES:
         return declared
-    if declared and declared != "application/octet-stream":
-        if not declared.startswith("image/"):
-            return None
+    generic = ("", "application/octet-stream")
+    if declared not in generic and not declared.startswith("image/"):
+        return None
     found = sniff(data)
     return found if found in IMAGE_TYPES else None
